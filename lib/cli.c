@@ -1,0 +1,102 @@
+/* Shared option handling, so that every program rejects bad input with the
+ * same kind of single line and the same exit code. */
+#include "lab_cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lab_parse.h"
+
+void lab_cli_init(struct lab_cli *c, const char *prog, uint16_t port, int timeout_ms)
+{
+    memset(c, 0, sizeof *c);
+    c->prog = prog;
+    c->port = port;
+    c->timeout_ms = timeout_ms;
+}
+
+int lab_usage_error(const char *prog, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s: %s (try --help)\n", prog, text);
+    return 2;
+}
+
+int lab_cli_long(const char *prog, const char *option, const char *arg, long min,
+                 long max, long *out)
+{
+    if (lab_parse_long(arg, min, max, out) == 0)
+        return 0;
+    lab_usage_error(prog, "bad %s '%s' (want an integer from %ld to %ld)", option, arg,
+                    min, max);
+    return -1;
+}
+
+int lab_cli_scenario(const char *prog, const char *const names[], const char *name)
+{
+    for (int i = 0; names[i] != NULL; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    char list[512] = "";
+    for (int i = 0; names[i] != NULL; i++) {
+        if (i)
+            strncat(list, ", ", sizeof list - strlen(list) - 1);
+        strncat(list, names[i], sizeof list - strlen(list) - 1);
+    }
+    lab_usage_error(prog, "unknown scenario '%s' (one of: %s)", name, list);
+    return -1;
+}
+
+int lab_cli_common(struct lab_cli *c, int opt, const char *arg, char *const argv[])
+{
+    long v;
+    switch (opt) {
+    case 'h':
+        c->help = 1;
+        return 1;
+    case 'q':
+        c->quiet = 1;
+        return 1;
+    case LAB_OPT_STEP:
+        c->step = 1;
+        return 1;
+    case 't':
+        if (lab_cli_long(c->prog, "timeout", arg, 1, 3600000, &v) < 0)
+            return -1;
+        c->timeout_ms = (int)v;
+        return 1;
+    case 'p':
+        if (lab_parse_port(arg, &c->port) < 0) {
+            lab_usage_error(c->prog, "bad port '%s' (want 0 to 65535)", arg);
+            return -1;
+        }
+        return 1;
+    case 's':
+        c->scenario = arg;
+        return 1;
+    case 'H':
+    case 'b':
+        if (*arg == '\0') {
+            lab_usage_error(c->prog, "empty address");
+            return -1;
+        }
+        c->host = arg;
+        return 1;
+    case ':':
+        lab_usage_error(c->prog, "option '%s' needs a value", argv[optind - 1]);
+        return -1;
+    case '?':
+        if (optopt != 0)
+            lab_usage_error(c->prog, "unknown option '-%c'", optopt);
+        else
+            lab_usage_error(c->prog, "unknown option '%s'", argv[optind - 1]);
+        return -1;
+    default:
+        return 0;
+    }
+}

@@ -1,0 +1,109 @@
+/* Sysctls and counters, read the way ss/nstat read them: from /proc. Both are
+ * per network namespace, so a test's private namespace starts from fresh values. */
+#include "lab_kstat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int sysctl_path(const char *name, char *path, size_t len)
+{
+    int n = snprintf(path, len, "/proc/sys/%s", name);
+    if (n < 0 || (size_t)n >= len || strstr(name, "..") != NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (char *p = path + strlen("/proc/sys/"); *p; p++)
+        if (*p == '.')
+            *p = '/';
+    return 0;
+}
+
+int lab_sysctl_read(const char *name, long *value)
+{
+    char path[256], text[64];
+    if (sysctl_path(name, path, sizeof path) < 0)
+        return -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    int saved = errno;
+    close(fd);
+    if (n < 0) {
+        errno = saved;
+        return -1;
+    }
+    text[n] = '\0';
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || errno != 0) {
+        errno = EPROTO;
+        return -1;
+    }
+    *value = v;
+    return 0;
+}
+
+int lab_sysctl_write(const char *name, long value)
+{
+    char path[256], text[32];
+    if (sysctl_path(name, path, sizeof path) < 0)
+        return -1;
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int len = snprintf(text, sizeof text, "%ld\n", value);
+    ssize_t n = write(fd, text, (size_t)len);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return n == len ? 0 : -1;
+}
+
+/* Files hold pairs of lines: "Group: Name1 Name2 ..." then "Group: v1 v2 ...". */
+static int read_counter_file(const char *path, const char *group, const char *field,
+                             unsigned long long *value)
+{
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return -1;
+    char names[8192], values[8192];
+    size_t glen = strlen(group);
+    int rc = 1; /* not found */
+    while (fgets(names, sizeof names, f) && fgets(values, sizeof values, f)) {
+        if (strncmp(names, group, glen) != 0 || names[glen] != ':')
+            continue;
+        char *sn, *sv;
+        char *n = strtok_r(names + glen + 1, " \n", &sn);
+        char *v = strtok_r(values + glen + 1, " \n", &sv);
+        while (n && v) {
+            if (strcmp(n, field) == 0) {
+                *value = strtoull(v, NULL, 10);
+                rc = 0;
+                break;
+            }
+            n = strtok_r(NULL, " \n", &sn);
+            v = strtok_r(NULL, " \n", &sv);
+        }
+        break;
+    }
+    fclose(f);
+    return rc;
+}
+
+int lab_netstat_read(const char *group, const char *field, unsigned long long *value)
+{
+    static const char *const files[] = {"/proc/net/netstat", "/proc/net/snmp"};
+    for (size_t i = 0; i < 2; i++) {
+        int rc = read_counter_file(files[i], group, field, value);
+        if (rc <= 0)
+            return rc;
+    }
+    errno = ENOENT;
+    return -1;
+}

@@ -1,0 +1,44 @@
+/* lab_sock: small socket helpers; each returns -1 with errno set and leaves
+ * the decision (retry, narrate, exit) to the caller. */
+#ifndef LAB_SOCK_H
+#define LAB_SOCK_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lab_endpoint.h"
+
+/* Socket, optional SO_REUSEADDR, bind to ep, listen(backlog); fd or -1. */
+int lab_tcp_listen(const struct lab_endpoint *ep, int backlog, int reuseaddr);
+
+/* Connect the existing fd to ep, waiting at most timeout_ms; 0 or -1 (ETIMEDOUT on the bound). */
+int lab_connect_bounded(int fd, const struct lab_endpoint *ep, int timeout_ms);
+
+/* New TCP socket connected to ep within timeout_ms; fd or -1. */
+int lab_tcp_connect(const struct lab_endpoint *ep, int timeout_ms);
+
+/* Wait until fd has any of events (POLLIN...); 1 ready, 0 on timeout, -1 on error. */
+int lab_wait_fd(int fd, short events, int timeout_ms);
+
+/* accept() within timeout_ms, peer address into *peer if non-NULL; fd or -1 (ETIMEDOUT). */
+int lab_accept_bounded(int lfd, int timeout_ms, struct lab_endpoint *peer);
+
+/* read() within timeout_ms; bytes (0 = EOF) or -1 (ETIMEDOUT on the bound). */
+ssize_t lab_read_bounded(int fd, void *buf, size_t len, int timeout_ms);
+
+/* Send all len bytes without raising SIGPIPE; 0 or -1 with errno. */
+int lab_send_all(int fd, const void *buf, size_t len);
+
+/* Set or clear O_NONBLOCK; 0 or -1. */
+int lab_set_nonblocking(int fd, int on);
+
+/* Bytes waiting in the receive queue (FIONREAD), or -1. */
+int lab_unread_bytes(int fd);
+
+/* Milliseconds on a monotonic clock, for bounding loops. */
+long long lab_now_ms(void);
+
+/* Sleep for ms milliseconds, resuming after signals; for pacing polls, never to synchronise. */
+void lab_pause_ms(int ms);
+
+#endif

@@ -1,0 +1,177 @@
+/* Narration. Every line is flushed as it is written so that two programs in
+ * two terminals, or merged by a script, show events in the order they happen. */
+#include "lab_narrate.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void lab_narrator_init(struct lab_narrator *n, const char *role, int quiet, FILE *out)
+{
+    n->role = role;
+    n->quiet = quiet;
+    n->out = out;
+    n->start_us = now_us();
+    const char *no_color = getenv("NO_COLOR");
+    n->color = isatty(fileno(out)) && (no_color == NULL || *no_color == '\0');
+    setvbuf(out, NULL, _IOLBF, 0);
+}
+
+#define ANSI_RESET "\033[0m"
+#define ANSI_BOLD "\033[1m"
+#define ANSI_DIM "\033[2m"
+#define ANSI_RED "\033[31m"
+#define ANSI_GREEN "\033[32m"
+#define ANSI_CYAN "\033[36m"
+#define ANSI_MAGENTA "\033[35m"
+
+/* Write text, highlighting "state=WORD" in green and "errno=WORD" in red. */
+static void put_highlighted(FILE *out, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        const char *s = strstr(p, "state=");
+        const char *e = strstr(p, "errno=");
+        const char *hit = s && (!e || s < e) ? s : e;
+        if (hit == NULL) {
+            fputs(p, out);
+            return;
+        }
+        fwrite(p, 1, (size_t)(hit - p), out);
+        size_t word = strcspn(hit, " \t\n),");
+        fputs(hit == s ? ANSI_GREEN : ANSI_RED, out);
+        fwrite(hit, 1, word, out);
+        fputs(ANSI_RESET, out);
+        p = hit + word;
+    }
+}
+
+static void emit(const struct lab_narrator *n, int explanation, const char *fmt, va_list ap)
+{
+    char text[1024];
+    vsnprintf(text, sizeof text, fmt, ap);
+    if (explanation) {
+        /* Aligned under the event text: 8 (time) + 8 (role) columns. */
+        if (n->color)
+            fprintf(n->out, "%16s" ANSI_DIM "%s" ANSI_RESET "\n", "", text);
+        else
+            fprintf(n->out, "%16s%s\n", "", text);
+        return;
+    }
+    double t = (double)(now_us() - n->start_us) / 1e6;
+    if (n->color) {
+        const char *rc = strcmp(n->role, "server") == 0 ? ANSI_MAGENTA : ANSI_CYAN;
+        fprintf(n->out, "%7.3f %s" ANSI_BOLD "%-7s" ANSI_RESET " ", t, rc, n->role);
+        put_highlighted(n->out, text);
+        fputc('\n', n->out);
+    } else {
+        fprintf(n->out, "%7.3f %-7s %s\n", t, n->role, text);
+    }
+}
+
+void lab_say(const struct lab_narrator *n, const char *fmt, ...)
+{
+    int saved = errno; /* narration must not disturb the errno being reported */
+    va_list ap;
+    va_start(ap, fmt);
+    emit(n, 0, fmt, ap);
+    va_end(ap);
+    errno = saved;
+}
+
+void lab_explain(const struct lab_narrator *n, const char *fmt, ...)
+{
+    if (n->quiet)
+        return;
+    int saved = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    emit(n, 1, fmt, ap);
+    va_end(ap);
+    errno = saved;
+}
+
+const char *lab_errno_name(int err)
+{
+    /* Our own table: strerrorname_np is glibc-only and the lab must name errnos everywhere. */
+    static const struct {
+        int value;
+        const char *name;
+    } names[] = {
+        {EPERM, "EPERM"},           {ENOENT, "ENOENT"},
+        {EINTR, "EINTR"},           {EIO, "EIO"},
+        {EBADF, "EBADF"},           {EAGAIN, "EAGAIN"},
+        {ENOMEM, "ENOMEM"},         {EACCES, "EACCES"},
+        {EFAULT, "EFAULT"},         {EBUSY, "EBUSY"},
+        {EEXIST, "EEXIST"},         {EINVAL, "EINVAL"},
+        {ENFILE, "ENFILE"},         {EMFILE, "EMFILE"},
+        {ENOSPC, "ENOSPC"},         {EPIPE, "EPIPE"},
+        {ERANGE, "ERANGE"},         {ENOSYS, "ENOSYS"},
+        {ENOTSOCK, "ENOTSOCK"},     {EDESTADDRREQ, "EDESTADDRREQ"},
+        {EMSGSIZE, "EMSGSIZE"},     {EPROTOTYPE, "EPROTOTYPE"},
+        {ENOPROTOOPT, "ENOPROTOOPT"}, {EPROTONOSUPPORT, "EPROTONOSUPPORT"},
+        {EOPNOTSUPP, "EOPNOTSUPP"}, {EAFNOSUPPORT, "EAFNOSUPPORT"},
+        {EADDRINUSE, "EADDRINUSE"}, {EADDRNOTAVAIL, "EADDRNOTAVAIL"},
+        {ENETDOWN, "ENETDOWN"},     {ENETUNREACH, "ENETUNREACH"},
+        {ECONNABORTED, "ECONNABORTED"}, {ECONNRESET, "ECONNRESET"},
+        {ENOBUFS, "ENOBUFS"},       {EISCONN, "EISCONN"},
+        {ENOTCONN, "ENOTCONN"},     {ETIMEDOUT, "ETIMEDOUT"},
+        {ECONNREFUSED, "ECONNREFUSED"}, {EHOSTDOWN, "EHOSTDOWN"},
+        {EHOSTUNREACH, "EHOSTUNREACH"}, {EALREADY, "EALREADY"},
+        {EINPROGRESS, "EINPROGRESS"}, {EPROTO, "EPROTO"},
+        {ENONET, "ENONET"},         {ENOTSUP, "ENOTSUP"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].value == err)
+            return names[i].name;
+    static _Thread_local char unknown[24];
+    snprintf(unknown, sizeof unknown, "E%d", err);
+    return unknown;
+}
+
+const char *lab_escape(const void *data, size_t len, char *out, size_t outlen)
+{
+    const unsigned char *p = data;
+    size_t o = 0;
+    if (outlen == 0)
+        return out;
+    for (size_t i = 0; i < len; i++) {
+        char tmp[5];
+        unsigned char ch = p[i];
+        if (ch == '\n')
+            memcpy(tmp, "\\n", 3);
+        else if (ch == '\r')
+            memcpy(tmp, "\\r", 3);
+        else if (ch == '\t')
+            memcpy(tmp, "\\t", 3);
+        else if (ch == '\\')
+            memcpy(tmp, "\\\\", 3);
+        else if (ch >= 0x20 && ch < 0x7f) {
+            tmp[0] = (char)ch;
+            tmp[1] = '\0';
+        } else
+            snprintf(tmp, sizeof tmp, "\\x%02x", ch);
+        size_t tl = strlen(tmp);
+        if (o + tl + 4 > outlen) { /* room for "..." and NUL */
+            if (outlen >= 4) {
+                memcpy(out + o, "...", 3);
+                o += 3;
+            }
+            break;
+        }
+        memcpy(out + o, tmp, tl);
+        o += tl;
+    }
+    out[o < outlen ? o : outlen - 1] = '\0';
+    return out;
+}

@@ -1,0 +1,171 @@
+/* Socket helpers in the style of a small anet: one job, -1 + errno on failure. */
+#include "lab_sock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+int lab_tcp_listen(const struct lab_endpoint *ep, int backlog, int reuseaddr)
+{
+    int fd = socket(ep->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    if (reuseaddr && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+        goto fail;
+    if (bind(fd, (const struct sockaddr *)&ep->ss, ep->len) < 0)
+        goto fail;
+    if (listen(fd, backlog) < 0)
+        goto fail;
+    return fd;
+fail:;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+}
+
+int lab_wait_fd(int fd, short events, int timeout_ms)
+{
+    long long deadline = lab_now_ms() + timeout_ms;
+    for (;;) {
+        long long left = deadline - lab_now_ms();
+        if (left < 0)
+            left = 0;
+        struct pollfd p = {.fd = fd, .events = events, .revents = 0};
+        int rc = poll(&p, 1, (int)left);
+        if (rc < 0 && errno == EINTR)
+            continue;
+        if (rc < 0)
+            return -1;
+        return rc > 0;
+    }
+}
+
+int lab_connect_bounded(int fd, const struct lab_endpoint *ep, int timeout_ms)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        return -1;
+    int rc = connect(fd, (const struct sockaddr *)&ep->ss, ep->len);
+    int err = rc < 0 ? errno : 0;
+    if (rc < 0 && errno == EINPROGRESS) {
+        int ready = lab_wait_fd(fd, POLLOUT, timeout_ms);
+        if (ready < 0) {
+            err = errno;
+        } else if (ready == 0) {
+            err = ETIMEDOUT;
+        } else {
+            socklen_t len = sizeof err;
+            if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+                err = errno;
+        }
+    }
+    if (fcntl(fd, F_SETFL, flags) < 0 && err == 0)
+        err = errno;
+    if (err != 0) {
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+int lab_tcp_connect(const struct lab_endpoint *ep, int timeout_ms)
+{
+    int fd = socket(ep->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (lab_connect_bounded(fd, ep, timeout_ms) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int lab_accept_bounded(int lfd, int timeout_ms, struct lab_endpoint *peer)
+{
+    int ready = lab_wait_fd(lfd, POLLIN, timeout_ms);
+    if (ready <= 0) {
+        if (ready == 0)
+            errno = ETIMEDOUT;
+        return -1;
+    }
+    struct lab_endpoint tmp;
+    struct lab_endpoint *p = peer ? peer : &tmp;
+    p->len = sizeof p->ss;
+    int fd;
+    do {
+        fd = accept(lfd, (struct sockaddr *)&p->ss, &p->len);
+    } while (fd < 0 && errno == EINTR);
+    if (fd >= 0)
+        (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+}
+
+ssize_t lab_read_bounded(int fd, void *buf, size_t len, int timeout_ms)
+{
+    int ready = lab_wait_fd(fd, POLLIN, timeout_ms);
+    if (ready <= 0) {
+        if (ready == 0)
+            errno = ETIMEDOUT;
+        return -1;
+    }
+    ssize_t n;
+    do {
+        n = read(fd, buf, len);
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
+int lab_send_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int lab_set_nonblocking(int fd, int on)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0)
+        return -1;
+    flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+    return fcntl(fd, F_SETFL, flags);
+}
+
+int lab_unread_bytes(int fd)
+{
+    int n = 0;
+    if (ioctl(fd, FIONREAD, &n) < 0)
+        return -1;
+    return n;
+}
+
+long long lab_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void lab_pause_ms(int ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}

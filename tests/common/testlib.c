@@ -1,0 +1,40 @@
+#include "testlib.h"
+
+#include <unistd.h>
+
+#include "check.h"
+#include "lab_netns.h"
+#include "lab_sock.h"
+
+void test_pair_open(struct test_pair *p, const char *host)
+{
+    struct lab_endpoint ep;
+    char err[128];
+    CHECK(lab_endpoint_resolve(host, 0, SOCK_STREAM, &ep, err, sizeof err) == 0, "%s", err);
+    p->listener = lab_tcp_listen(&ep, 16, 0);
+    CHECK_SYS(p->listener);
+    struct lab_endpoint bound;
+    CHECK_SYS(lab_endpoint_local(p->listener, &bound));
+    p->client = lab_tcp_connect(&bound, 1000);
+    CHECK_SYS(p->client);
+    p->server = lab_accept_bounded(p->listener, 1000, NULL);
+    CHECK_SYS(p->server);
+    CHECK_SYS(lab_endpoint_local(p->client, &p->client_addr));
+    CHECK_SYS(lab_endpoint_local(p->server, &p->server_addr));
+}
+
+void test_pair_close(struct test_pair *p)
+{
+    int *fds[] = {&p->listener, &p->client, &p->server};
+    for (size_t i = 0; i < 3; i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
+    }
+}
+
+void test_require_private_netns(void)
+{
+    if (lab_netns_is_host() != 0)
+        SKIP("not in a private network namespace (run through socklab-netns-run)");
+}
