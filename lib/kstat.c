@@ -107,3 +107,26 @@ int lab_netstat_read(const char *group, const char *field, unsigned long long *v
     errno = ENOENT;
     return -1;
 }
+
+/* snmp6 has one "Name value" pair per line, unlike the paired lines above. */
+int lab_snmp6_read(const char *name, unsigned long long *value)
+{
+    FILE *f = fopen("/proc/net/snmp6", "re");
+    if (f == NULL)
+        return -1;
+    char line[256];
+    size_t nlen = strlen(name);
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        if (strncmp(line, name, nlen) == 0 && (line[nlen] == ' ' || line[nlen] == '\t')) {
+            *value = strtoull(line + nlen, NULL, 10);
+            found = 1;
+        }
+    }
+    fclose(f);
+    if (!found) {
+        errno = ENOENT;
+        return -1;
+    }
+    return 0;
+}

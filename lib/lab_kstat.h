@@ -12,4 +12,7 @@ int lab_sysctl_write(const char *name, long value);
  * or /proc/net/snmp; 0, or -1 with errno (ENOENT if no such counter). */
 int lab_netstat_read(const char *group, const char *field, unsigned long long *value);
 
+/* Read IPv6 counter name ("Udp6NoPorts") from /proc/net/snmp6; 0, or -1 with errno. */
+int lab_snmp6_read(const char *name, unsigned long long *value);
+
 #endif

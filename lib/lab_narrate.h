@@ -25,6 +25,10 @@ void lab_say(const struct lab_narrator *n, const char *fmt, ...)
 void lab_explain(const struct lab_narrator *n, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Print an event line for a failed call: "<text>  errno=NAME (strerror)". */
+void lab_say_errno(const struct lab_narrator *n, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Symbolic name of an errno value ("ECONNRESET"), or "E<number>" if unknown. */
 const char *lab_errno_name(int err);
 

@@ -101,6 +101,17 @@ void lab_explain(const struct lab_narrator *n, const char *fmt, ...)
     errno = saved;
 }
 
+void lab_say_errno(const struct lab_narrator *n, int err, const char *fmt, ...)
+{
+    char text[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    lab_say(n, "%s  errno=%s (%s)", text, lab_errno_name(err), strerror(err));
+    errno = err;
+}
+
 const char *lab_errno_name(int err)
 {
     /* Our own table: strerrorname_np is glibc-only and the lab must name errnos everywhere. */

@@ -64,6 +64,13 @@ int lab_connect_bounded(int fd, const struct lab_endpoint *ep, int timeout_ms)
             socklen_t len = sizeof err;
             if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
                 err = errno;
+            /* Linux leaves a completed non-blocking connect marked "connecting"
+             * until connect() is called once more (then 0; EISCONN elsewhere).
+             * Without this, the caller's next connect() would return 0 rather
+             * than the EISCONN a blocking connect would have led to. */
+            if (err == 0 && connect(fd, (const struct sockaddr *)&ep->ss, ep->len) < 0 &&
+                errno != EISCONN)
+                err = errno;
         }
     }
     if (fcntl(fd, F_SETFL, flags) < 0 && err == 0)

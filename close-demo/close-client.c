@@ -1,0 +1,453 @@
+/* close-client: the active end of TCP's close, narrated.
+ *
+ * Demonstrates, together with close-server (same --scenario on both ends):
+ * FIN_WAIT2 and TIME_WAIT with the kernel's own 60 s timer after close(),
+ * half-close with shutdown(SHUT_WR), CLOSE_WAIT when the server closes first,
+ * data queued before an RST still being readable, SO_LINGER {1,0} leaving no
+ * TIME_WAIT, an orphaned FIN_WAIT2, and connect() on a connected TCP socket
+ * (EISCONN; AF_UNSPEC disconnects with RST and allows a new connect).
+ *
+ * Run, in two terminals:
+ *   close-server --scenario graceful
+ *   close-client --scenario graceful
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "closing.h"
+#include "lab_cli.h"
+#include "lab_diag.h"
+#include "lab_endpoint.h"
+#include "lab_narrate.h"
+#include "lab_sock.h"
+#include "lab_step.h"
+#include "lab_tcpstate.h"
+#include "lab_watch.h"
+#include "scenarios.h"
+
+static const char *const PROG = "close-client";
+
+struct client {
+    struct lab_cli cli;
+    struct lab_narrator n;
+    enum close_scenario scenario;
+    long bytes;
+    struct lab_endpoint server;
+    int fd; /* -1 once closed */
+};
+
+enum { OPT_BYTES = LAB_OPT_FIRST_PRIVATE };
+
+static void usage(void)
+{
+    printf("Usage: %s [OPTION]...\n"
+           "The client end of the close demo: connects, plays its half of the\n"
+           "scenario and narrates each step with the TCP state the kernel reports,\n"
+           "also after close(), when only sock_diag can still see the connection.\n\n"
+           "Options:\n"
+           "  -s, --scenario NAME  which story to play (default graceful)\n"
+           "  -H, --host HOST      server address or name (default 127.0.0.1; ::1 for IPv6)\n"
+           "  -p, --port PORT      server port (default %d)\n"
+           "      --bytes N        bytes to send in large-transfer (default 1048576)\n"
+           "  -t, --timeout MS     bound on every wait (default 10000)\n"
+           "      --step           wait for Enter before each state-changing call\n"
+           "  -q, --quiet          events only, no explanations\n"
+           "  -h, --help           this text\n\n%s\n"
+           "Example:\n  %s --scenario half-close --host ::1\n",
+           PROG, CLOSE_DEMO_PORT, CLOSE_SCENARIO_HELP, PROG);
+}
+
+static int parse_args(struct client *c, int argc, char *argv[])
+{
+    static const struct option options[] = {
+        LAB_CLI_COMMON_OPTIONS,
+        {"host", required_argument, NULL, 'H'},
+        {"bytes", required_argument, NULL, OPT_BYTES},
+        {NULL, 0, NULL, 0},
+    };
+    lab_cli_init(&c->cli, PROG, CLOSE_DEMO_PORT, 10000);
+    c->bytes = 1L << 20;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, LAB_CLI_COMMON_SHORT, options, NULL)) != -1) {
+        int rc = opt == 'b' ? 0 : lab_cli_common(&c->cli, opt, optarg, argv);
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            continue;
+        switch (opt) {
+        case OPT_BYTES:
+            if (lab_cli_long(PROG, "bytes", optarg, 0, 1L << 30, &c->bytes) < 0)
+                return -1;
+            break;
+        default:
+            lab_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        lab_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    if (c->cli.help)
+        return 0;
+    int sc = 0;
+    if (c->cli.scenario && (sc = lab_cli_scenario(PROG, close_scenario_names,
+                                                  c->cli.scenario)) < 0)
+        return -1;
+    c->scenario = (enum close_scenario)sc;
+    if (c->cli.port == 0) {
+        lab_usage_error(PROG, "bad port '0' (a client needs the server's port)");
+        return -1;
+    }
+    char err[160];
+    if (lab_endpoint_resolve(c->cli.host, c->cli.port, SOCK_STREAM, &c->server, err,
+                             sizeof err) < 0) {
+        lab_usage_error(PROG, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int fail(const struct client *c, const char *what)
+{
+    lab_say_errno(&c->n, errno, "%s failed", what);
+    return 1;
+}
+
+static int fd_close(struct client *c)
+{
+    int rc = close(c->fd);
+    c->fd = -1;
+    return rc;
+}
+
+static int send_text(const struct client *c, const char *text)
+{
+    char shown[160];
+    if (lab_send_all(c->fd, text, strlen(text)) < 0)
+        return fail(c, "write()");
+    lab_say_fd(&c->n, c->fd, "write() -> %zu bytes \"%s\"", strlen(text),
+               lab_escape(text, strlen(text), shown, sizeof shown));
+    return 0;
+}
+
+/* Read once (bounded) and narrate; bytes, 0 on EOF, -1 with errno. */
+static ssize_t read_once(const struct client *c)
+{
+    char buf[512], shown[160];
+    ssize_t r = lab_read_bounded(c->fd, buf, sizeof buf, c->cli.timeout_ms);
+    if (r > 0)
+        lab_say_fd(&c->n, c->fd, "read() -> %zd bytes \"%s\"", r,
+                   lab_escape(buf, (size_t)r, shown, sizeof shown));
+    else if (r == 0)
+        lab_say_fd(&c->n, c->fd, "read() -> 0: EOF");
+    return r;
+}
+
+/* close() as the active closer, then follow the connection to TIME_WAIT. */
+static int active_close(struct client *c)
+{
+    struct lab_endpoint local, peer;
+    if (closing_tuple(c->fd, &local, &peer) < 0)
+        return fail(c, "getsockname/getpeername");
+    lab_step(&c->n, c->cli.step, "close()");
+    if (fd_close(c) < 0)
+        return fail(c, "close()");
+    lab_say(&c->n, "close(): the kernel sends our FIN; the fd is gone, so from now on");
+    lab_explain(&c->n, "we ask the kernel about the connection through sock_diag, the way");
+    lab_explain(&c->n, "'ss -tan' does, by its address pair.");
+    return closing_watch_active(&c->n, &local, &peer, c->cli.timeout_ms);
+}
+
+static int graceful(struct client *c)
+{
+    static const char *const messages[] = {"hello 1\n", "hello 2\n", "bye\n"};
+    for (size_t i = 0; i < 3; i++)
+        if (send_text(c, messages[i]) != 0)
+            return 1;
+    return active_close(c);
+}
+
+static int half_close(struct client *c)
+{
+    if (send_text(c, "question\n") != 0)
+        return 1;
+    struct lab_endpoint local, peer; /* once the fd reports CLOSE, getpeername fails */
+    if (closing_tuple(c->fd, &local, &peer) < 0)
+        return fail(c, "getsockname/getpeername");
+    lab_step(&c->n, c->cli.step, "shutdown(SHUT_WR)");
+    if (shutdown(c->fd, SHUT_WR) < 0)
+        return fail(c, "shutdown(SHUT_WR)");
+    int state;
+    /* CLOSE too: a server run with --hold-ms 0 may reply and close before we look. */
+    if (lab_wait_fd_state(c->fd, LAB_STATE_BIT(LAB_TCP_FIN_WAIT2) | LAB_STATE_BIT(LAB_TCP_CLOSE),
+                          c->cli.timeout_ms, &state) < 0)
+        return fail(c, "waiting for FIN_WAIT2");
+    lab_say_fd(&c->n, c->fd, "shutdown(SHUT_WR): our FIN is sent and ACKed");
+    lab_explain(&c->n, "We told the server 'no more data from me'; the fd stays open and");
+    lab_explain(&c->n, "can still read. The server sees EOF, yet may keep sending.");
+    ssize_t r = read_once(c);
+    if (r <= 0)
+        return r < 0 ? fail(c, "read()") : 1;
+    lab_explain(&c->n, "Data still arrives after our own FIN: a TCP connection is two");
+    lab_explain(&c->n, "independent byte streams, and we closed only ours.");
+    if ((r = read_once(c)) != 0)
+        return r < 0 ? fail(c, "read()") : 1;
+    lab_explain(&c->n, "The server's FIN: we ACKed it and the fd now reports CLOSE. The");
+    lab_explain(&c->n, "TIME_WAIT that follows is a separate kernel object:");
+    struct lab_conn conn;
+    int found = lab_diag_find((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss,
+                              &conn);
+    if (found <= 0) {
+        lab_say(&c->n, "sock_diag: no TIME_WAIT found (unexpected)");
+        return 1;
+    }
+    lab_say_conn(&c->n, &conn, "sock_diag:");
+    lab_step(&c->n, c->cli.step, "close() the fd");
+    fd_close(c);
+    lab_say(&c->n, "close(): nothing left to send, the fd is released");
+    return 0;
+}
+
+static int server_first(struct client *c)
+{
+    if (send_text(c, "hello\n") != 0)
+        return 1;
+    ssize_t r = read_once(c);
+    if (r != 0)
+        return r < 0 ? fail(c, "read()") : 1;
+    lab_explain(&c->n, "The server closed first: we got its FIN, the kernel ACKed it, and we");
+    lab_explain(&c->n, "sit in CLOSE_WAIT until we close() too. The server owns TIME_WAIT.");
+    struct lab_endpoint local, peer;
+    if (closing_tuple(c->fd, &local, &peer) < 0)
+        return fail(c, "getsockname/getpeername");
+    lab_step(&c->n, c->cli.step, "close()");
+    if (fd_close(c) < 0)
+        return fail(c, "close()");
+    lab_say(&c->n, "close(): the kernel sends our FIN");
+    closing_report_passive(&c->n, &local, &peer);
+    return 0;
+}
+
+static int unread_data(struct client *c)
+{
+    if (send_text(c, "a request the server will never read\n") != 0)
+        return 1;
+    int state;
+    if (lab_wait_fd_state(c->fd, LAB_STATE_BIT(LAB_TCP_CLOSE), c->cli.timeout_ms, &state) < 0)
+        return fail(c, "waiting for the server's RST");
+    lab_say_fd(&c->n, c->fd, "the server's RST arrived; %d bytes wait unread",
+               lab_unread_bytes(c->fd));
+    lab_explain(&c->n, "The RST killed the connection, but what arrived before it is still");
+    lab_explain(&c->n, "in our receive queue, and read() hands it out first.");
+    ssize_t r = read_once(c);
+    if (r <= 0)
+        return r < 0 ? fail(c, "read()") : 1;
+    r = read_once(c);
+    if (r >= 0 || errno != ECONNRESET) {
+        lab_say(&c->n, "expected ECONNRESET after the queued data");
+        return 1;
+    }
+    lab_say_errno(&c->n, ECONNRESET, "read() -> -1  state=CLOSE");
+    lab_explain(&c->n, "Only then does the reset surface, once. Had the server read our");
+    lab_explain(&c->n, "request first, its close() would have sent a plain FIN.");
+    fd_close(c);
+    return 0;
+}
+
+static int linger0(struct client *c)
+{
+    if (send_text(c, "hello, and goodbye\n") != 0)
+        return 1;
+    struct lab_endpoint local, peer;
+    if (closing_tuple(c->fd, &local, &peer) < 0)
+        return fail(c, "getsockname/getpeername");
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    if (setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) < 0)
+        return fail(c, "setsockopt(SO_LINGER)");
+    lab_say_fd(&c->n, c->fd, "setsockopt(SO_LINGER, {on, 0 s})");
+    lab_step(&c->n, c->cli.step, "close() with linger 0");
+    if (fd_close(c) < 0)
+        return fail(c, "close()");
+    lab_say(&c->n, "close(): with a zero linger time the kernel sends RST, not FIN");
+    struct lab_conn conn;
+    int found = lab_diag_find((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss,
+                              &conn);
+    if (found < 0)
+        return fail(c, "sock_diag lookup");
+    if (found) {
+        lab_say_conn(&c->n, &conn, "sock_diag: still there (unexpected):");
+        return 1;
+    }
+    lab_say(&c->n, "sock_diag: connection gone at once, no TIME_WAIT  state=CLOSE");
+    lab_explain(&c->n, "An abortive close skips the whole four-way close: unsent data is");
+    lab_explain(&c->n, "dropped, the peer gets ECONNRESET, nobody keeps TIME_WAIT. Tempting");
+    lab_explain(&c->n, "for busy servers, but it also throws away what TIME_WAIT protects.");
+    return 0;
+}
+
+static int close_wait_leak(struct client *c)
+{
+    if (send_text(c, "hello\n") != 0)
+        return 1;
+    struct lab_endpoint local, peer;
+    if (closing_tuple(c->fd, &local, &peer) < 0)
+        return fail(c, "getsockname/getpeername");
+    lab_step(&c->n, c->cli.step, "close()");
+    if (fd_close(c) < 0)
+        return fail(c, "close()");
+    lab_say(&c->n, "close(): the kernel sends our FIN");
+    struct lab_conn conn;
+    int rc = lab_diag_wait((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss,
+                           LAB_STATE_BIT(LAB_TCP_FIN_WAIT2), c->cli.timeout_ms, &conn);
+    if (rc <= 0) {
+        lab_say(&c->n, "never saw FIN_WAIT2 (unexpected)");
+        return 1;
+    }
+    lab_say_conn(&c->n, &conn, "sock_diag:");
+    lab_explain(&c->n, "Our FIN is ACKed but the server never closes, so its FIN never");
+    lab_explain(&c->n, "comes. We no longer own an fd: this orphaned FIN_WAIT2 is kept by");
+    lab_explain(&c->n, "the kernel only until net.ipv4.tcp_fin_timeout runs out (the timer");
+    lab_explain(&c->n, "above). The server's CLOSE_WAIT has no such timer.");
+    return 0;
+}
+
+static int reconnect(struct client *c)
+{
+    if (send_text(c, "first connection\n") != 0)
+        return 1;
+    lab_step(&c->n, c->cli.step, "connect() again on the connected socket");
+    if (connect(c->fd, (struct sockaddr *)&c->server.ss, c->server.len) == 0) {
+        lab_say(&c->n, "second connect() succeeded (unexpected)");
+        return 1;
+    }
+    int err = errno;
+    if (err != EISCONN)
+        return fail(c, "second connect()");
+    lab_say_errno(&c->n, err, "connect() again -> -1  state=%s",
+                  lab_tcp_state_name(lab_tcp_state_of_fd(c->fd)));
+    lab_explain(&c->n, "A TCP socket connects once; the connection is not touched.");
+
+    lab_step(&c->n, c->cli.step, "connect(AF_UNSPEC)");
+    struct sockaddr unspec;
+    memset(&unspec, 0, sizeof unspec);
+    unspec.sa_family = AF_UNSPEC;
+    if (connect(c->fd, &unspec, sizeof unspec) < 0)
+        return fail(c, "connect(AF_UNSPEC)");
+    lab_say_fd(&c->n, c->fd, "connect(AF_UNSPEC) -> 0");
+    lab_explain(&c->n, "Linux's extension: AF_UNSPEC 'disconnects' a TCP socket. The kernel");
+    lab_explain(&c->n, "aborts with RST (the server will read ECONNRESET) and the socket is");
+    lab_explain(&c->n, "back to CLOSE. Not bound explicitly, it also gave back its local");
+    lab_explain(&c->n, "port, so the next connect() picks a new one.");
+
+    lab_step(&c->n, c->cli.step, "connect() the same socket again");
+    if (lab_connect_bounded(c->fd, &c->server, c->cli.timeout_ms) < 0)
+        return fail(c, "connect() after AF_UNSPEC");
+    struct lab_endpoint local;
+    char addr[LAB_ENDPOINT_STRLEN];
+    if (lab_endpoint_local(c->fd, &local) < 0)
+        return fail(c, "getsockname()");
+    lab_say_fd(&c->n, c->fd, "connect() on the same fd -> connected again from %s",
+               lab_endpoint_format((struct sockaddr *)&local.ss, addr, sizeof addr));
+    if (send_text(c, "second connection, same socket\n") != 0)
+        return 1;
+    return active_close(c);
+}
+
+static int large_transfer(struct client *c)
+{
+    char chunk[65536];
+    long sent = 0;
+    int writes = 0;
+    while (sent < c->bytes) {
+        size_t n = sizeof chunk;
+        if ((long)n > c->bytes - sent)
+            n = (size_t)(c->bytes - sent);
+        for (size_t i = 0; i < n; i++)
+            chunk[i] = (char)((sent + (long)i) % 251);
+        if (lab_send_all(c->fd, chunk, n) < 0)
+            return fail(c, "write()");
+        sent += (long)n;
+        writes++;
+    }
+    lab_say_fd(&c->n, c->fd, "wrote %ld bytes in %d write() calls", sent, writes);
+    lab_explain(&c->n, "write() returned once the bytes were in our send buffer, not once");
+    lab_explain(&c->n, "the server had them. close() now does not discard them: the kernel");
+    lab_explain(&c->n, "sends them all, then the FIN.");
+    return active_close(c);
+}
+
+int main(int argc, char *argv[])
+{
+    struct client c;
+    memset(&c, 0, sizeof c);
+    c.fd = -1;
+    if (parse_args(&c, argc, argv) < 0)
+        return 2;
+    if (c.cli.help) {
+        usage();
+        return 0;
+    }
+    signal(SIGPIPE, SIG_IGN); /* a vanished peer must be an errno, not a dead process */
+    lab_narrator_init(&c.n, "client", c.cli.quiet, stdout);
+
+    char addr[LAB_ENDPOINT_STRLEN], from[LAB_ENDPOINT_STRLEN];
+    lab_endpoint_format((struct sockaddr *)&c.server.ss, addr, sizeof addr);
+    c.fd = socket(c.server.ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c.fd < 0)
+        return fail(&c, "socket()");
+    lab_step(&c.n, c.cli.step, "connect()");
+    if (lab_connect_bounded(c.fd, &c.server, c.cli.timeout_ms) < 0) {
+        int err = errno;
+        lab_say_errno(&c.n, err, "connect() to %s failed", addr);
+        if (err == ECONNREFUSED)
+            lab_explain(&c.n, "Nothing listens there: start close-server first.");
+        close(c.fd);
+        return 1;
+    }
+    struct lab_endpoint local;
+    if (lab_endpoint_local(c.fd, &local) < 0)
+        return fail(&c, "getsockname()");
+    lab_say_fd(&c.n, c.fd, "connect() -> connected to %s from %s  scenario=%s", addr,
+               lab_endpoint_format((struct sockaddr *)&local.ss, from, sizeof from),
+               close_scenario_names[c.scenario]);
+
+    int rc = 1;
+    switch (c.scenario) {
+    case SC_GRACEFUL:
+        rc = graceful(&c);
+        break;
+    case SC_HALF_CLOSE:
+        rc = half_close(&c);
+        break;
+    case SC_SERVER_FIRST:
+        rc = server_first(&c);
+        break;
+    case SC_UNREAD_DATA:
+        rc = unread_data(&c);
+        break;
+    case SC_LINGER0:
+        rc = linger0(&c);
+        break;
+    case SC_CLOSE_WAIT_LEAK:
+        rc = close_wait_leak(&c);
+        break;
+    case SC_RECONNECT:
+        rc = reconnect(&c);
+        break;
+    case SC_LARGE_TRANSFER:
+        rc = large_transfer(&c);
+        break;
+    }
+    if (c.fd >= 0)
+        fd_close(&c);
+    lab_say(&c.n, "done, exit %d", rc);
+    return rc;
+}

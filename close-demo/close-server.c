@@ -1,0 +1,501 @@
+/* close-server: the passive end of TCP's close, narrated.
+ *
+ * Demonstrates, together with close-client (same --scenario on both ends):
+ * EOF arriving behind the data, CLOSE_WAIT until the application closes,
+ * the server as active closer owning TIME_WAIT (and SO_REUSEADDR), RST on a
+ * close with unread data, ECONNRESET after an abortive close, a CLOSE_WAIT
+ * leak, and a peer that disconnects with connect(AF_UNSPEC) and comes back.
+ *
+ * Run, in two terminals:
+ *   close-server --scenario graceful
+ *   close-client --scenario graceful
+ * and in a third, while --step holds a side: ss -tano 'sport = :19001 or dport = :19001'
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lab_cli.h"
+#include "lab_endpoint.h"
+#include "lab_kstat.h"
+#include "lab_narrate.h"
+#include "lab_sock.h"
+#include "lab_step.h"
+#include "lab_tcpstate.h"
+#include "lab_watch.h"
+#include "closing.h"
+#include "scenarios.h"
+
+static const char *const PROG = "close-server";
+
+struct server {
+    struct lab_cli cli;
+    struct lab_narrator n;
+    enum close_scenario scenario;
+    int hold_ms;
+    int reuseaddr;
+    struct lab_endpoint bind_ep;
+    int listener;
+    int conn; /* the accepted connection, -1 once closed */
+};
+
+enum { OPT_HOLD = LAB_OPT_FIRST_PRIVATE, OPT_REUSEADDR };
+
+static void usage(void)
+{
+    printf("Usage: %s [OPTION]...\n"
+           "The server end of the close demo: accepts one connection (two for\n"
+           "reconnect), plays its half of the scenario and narrates each step with\n"
+           "the TCP state the kernel reports.\n\n"
+           "Options:\n"
+           "  -s, --scenario NAME  which story to play (default graceful)\n"
+           "  -b, --bind ADDR      address to listen on (default 127.0.0.1; ::1 for IPv6)\n"
+           "  -p, --port PORT      port to listen on (default %d; 0 = kernel picks)\n"
+           "      --hold-ms MS     how long to sit in CLOSE_WAIT before closing (default 100)\n"
+           "      --reuseaddr      set SO_REUSEADDR on the listener\n"
+           "  -t, --timeout MS     bound on every wait (default 10000)\n"
+           "      --step           wait for Enter before each state-changing call\n"
+           "  -q, --quiet          events only, no explanations\n"
+           "  -h, --help           this text\n\n%s\n"
+           "Example:\n  %s --scenario half-close --bind ::1\n",
+           PROG, CLOSE_DEMO_PORT, CLOSE_SCENARIO_HELP, PROG);
+}
+
+static int parse_args(struct server *s, int argc, char *argv[])
+{
+    static const struct option options[] = {
+        LAB_CLI_COMMON_OPTIONS,
+        {"bind", required_argument, NULL, 'b'},
+        {"hold-ms", required_argument, NULL, OPT_HOLD},
+        {"reuseaddr", no_argument, NULL, OPT_REUSEADDR},
+        {NULL, 0, NULL, 0},
+    };
+    lab_cli_init(&s->cli, PROG, CLOSE_DEMO_PORT, 10000);
+    s->hold_ms = 100;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, LAB_CLI_COMMON_SHORT, options, NULL)) != -1) {
+        int rc = opt == 'H' ? 0 : lab_cli_common(&s->cli, opt, optarg, argv);
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            continue;
+        long v;
+        switch (opt) {
+        case OPT_HOLD:
+            if (lab_cli_long(PROG, "hold-ms", optarg, 0, 600000, &v) < 0)
+                return -1;
+            s->hold_ms = (int)v;
+            break;
+        case OPT_REUSEADDR:
+            s->reuseaddr = 1;
+            break;
+        default:
+            lab_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        lab_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    if (s->cli.help)
+        return 0;
+    int sc = 0;
+    if (s->cli.scenario && (sc = lab_cli_scenario(PROG, close_scenario_names,
+                                                  s->cli.scenario)) < 0)
+        return -1;
+    s->scenario = (enum close_scenario)sc;
+    char err[160];
+    if (lab_endpoint_resolve(s->cli.host, s->cli.port, SOCK_STREAM, &s->bind_ep, err,
+                             sizeof err) < 0) {
+        lab_usage_error(PROG, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Close the connection once, so every exit path leaves no fd behind. */
+static int conn_close(struct server *s)
+{
+    int rc = close(s->conn);
+    s->conn = -1;
+    return rc;
+}
+
+/* The step a system call failed at: narrated with its errno, exit status 1. */
+static int fail(const struct server *s, const char *what)
+{
+    lab_say_errno(&s->n, errno, "%s failed", what);
+    return 1;
+}
+
+/* Read and narrate until EOF; total bytes, or -1 with errno (ECONNRESET...). */
+static long read_to_eof(const struct server *s, int fd, int show_bytes)
+{
+    char buf[65536];
+    long total = 0, reads = 0;
+    for (;;) {
+        ssize_t r = lab_read_bounded(fd, buf, sizeof buf, s->cli.timeout_ms);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        total += r;
+        reads++;
+        if (show_bytes) {
+            char text[160];
+            lab_say_fd(&s->n, fd, "read() -> %zd bytes \"%s\"", r,
+                       lab_escape(buf, (size_t)r, text, sizeof text));
+        }
+    }
+    if (!show_bytes)
+        lab_say(&s->n, "read %ld bytes in %ld read() calls", total, reads);
+    lab_say_fd(&s->n, fd, "read() -> 0: EOF");
+    lab_explain(&s->n, "The client's FIN was queued behind its data, so every byte came");
+    lab_explain(&s->n, "out first; read() returns 0 only after the last one. The kernel");
+    lab_explain(&s->n, "has ACKed the FIN; our socket sits in CLOSE_WAIT until we close().");
+    return total;
+}
+
+static int passive_close(struct server *s)
+{
+    int fd = s->conn;
+    struct lab_endpoint local, peer;
+    if (closing_tuple(fd, &local, &peer) < 0)
+        return fail(s, "getsockname/getpeername");
+    lab_step(&s->n, s->cli.step, "close() the connection");
+    if (conn_close(s) < 0)
+        return fail(s, "close()");
+    lab_say(&s->n, "close(): the kernel sends our FIN");
+    closing_report_passive(&s->n, &local, &peer);
+    return 0;
+}
+
+static int hold_in_close_wait(struct server *s)
+{
+    int fd = s->conn;
+    if (s->hold_ms > 0) {
+        lab_say_fd(&s->n, fd, "holding the socket open for %d ms", s->hold_ms);
+        lab_explain(&s->n, "Meanwhile the client sits in FIN_WAIT2: its FIN is ACKed, ours");
+        lab_explain(&s->n, "has not been sent, because only close() or shutdown() sends it.");
+        lab_pause_ms(s->hold_ms); /* the demonstration itself, not synchronisation */
+    }
+    return 0;
+}
+
+static int graceful(struct server *s)
+{
+    int fd = s->conn;
+    if (read_to_eof(s, fd, 1) < 0)
+        return fail(s, "read()");
+    hold_in_close_wait(s);
+    return passive_close(s);
+}
+
+static int half_close(struct server *s)
+{
+    int fd = s->conn;
+    if (read_to_eof(s, fd, 1) < 0)
+        return fail(s, "read()");
+    lab_explain(&s->n, "EOF means the client will send nothing more. It does not mean it");
+    lab_explain(&s->n, "stopped reading: a half-closed connection still carries our data.");
+    hold_in_close_wait(s);
+    static const char reply[] = "reply after your FIN\n";
+    lab_step(&s->n, s->cli.step, "write() the reply");
+    if (lab_send_all(fd, reply, sizeof reply - 1) < 0)
+        return fail(s, "write()");
+    lab_say_fd(&s->n, fd, "write() -> %zu bytes after EOF", sizeof reply - 1);
+    return passive_close(s);
+}
+
+/* Try to listen on the port again, as a restarted server would. */
+static int try_rebind(const struct server *s, int reuse, int *ok)
+{
+    int fd = lab_tcp_listen(&s->bind_ep, 8, reuse);
+    *ok = fd >= 0;
+    if (fd < 0) {
+        lab_say_errno(&s->n, errno, "new listener %s SO_REUSEADDR: bind()",
+                      reuse ? "with" : "without");
+        return errno == EADDRINUSE ? 0 : -1;
+    }
+    lab_say_fd(&s->n, fd, "new listener %s SO_REUSEADDR: bind() and listen() ok",
+               reuse ? "with" : "without");
+    close(fd);
+    return 0;
+}
+
+static int server_first(struct server *s)
+{
+    int fd = s->conn;
+    char buf[256], text[160];
+    ssize_t r = lab_read_bounded(fd, buf, sizeof buf, s->cli.timeout_ms);
+    if (r < 0)
+        return fail(s, "read()");
+    lab_say_fd(&s->n, fd, "read() -> %zd bytes \"%s\"", r,
+               lab_escape(buf, (size_t)(r > 0 ? r : 0), text, sizeof text));
+
+    struct lab_endpoint local, peer;
+    if (closing_tuple(fd, &local, &peer) < 0)
+        return fail(s, "getsockname/getpeername");
+    lab_step(&s->n, s->cli.step, "close() first (we become the active closer)");
+    if (conn_close(s) < 0)
+        return fail(s, "close()");
+    lab_say(&s->n, "close(): we close first, the kernel sends our FIN");
+    if (closing_watch_active(&s->n, &local, &peer, s->cli.timeout_ms) != 0)
+        return 1;
+    lab_explain(&s->n, "The side that closes first keeps TIME_WAIT: here, the server. It");
+    lab_explain(&s->n, "holds the 4-tuple, and so our port, for 60 s.");
+
+    lab_step(&s->n, s->cli.step, "close the listener and listen again, as a restart would");
+    close(s->listener);
+    s->listener = -1;
+    lab_say(&s->n, "closed the listener; now restarting on the same port");
+    int ok_plain, ok_reuse;
+    if (try_rebind(s, 0, &ok_plain) < 0 || try_rebind(s, 1, &ok_reuse) < 0)
+        return 1;
+    lab_explain(&s->n, "Without SO_REUSEADDR the TIME_WAIT's claim on the port blocks bind().");
+    if (s->reuseaddr) {
+        lab_explain(&s->n, "With it, bind() succeeds: the old listener had SO_REUSEADDR too, and");
+        lab_explain(&s->n, "the TIME_WAIT inherited it. Linux wants the flag on both sockets.");
+    } else {
+        lab_explain(&s->n, "Even with it bind() fails here: the old listener lacked the flag,");
+        lab_explain(&s->n, "and its TIME_WAIT inherited that. Linux wants SO_REUSEADDR on both");
+        lab_explain(&s->n, "sockets; run both ends again with --reuseaddr to see it succeed.");
+    }
+    /* What Linux does (checked by claim tests): plain bind always fails; with
+     * the flag it succeeds only if the old listener had it as well. */
+    if (ok_plain || ok_reuse != s->reuseaddr) {
+        lab_say(&s->n, "the kernel did not do what this lab expects");
+        return 1;
+    }
+    return 0;
+}
+
+static int unread_data(struct server *s)
+{
+    int fd = s->conn;
+    if (lab_wait_fd(fd, POLLIN, s->cli.timeout_ms) <= 0)
+        return fail(s, "waiting for the client's request");
+    int unread = lab_unread_bytes(fd);
+    lab_say_fd(&s->n, fd, "the client's request arrived: %d bytes we will not read", unread);
+    static const char reply[] = "reply before the reset\n";
+    if (lab_send_all(fd, reply, sizeof reply - 1) < 0)
+        return fail(s, "write()");
+    lab_say_fd(&s->n, fd, "write() -> %zu bytes", sizeof reply - 1);
+
+    struct lab_endpoint local, peer;
+    if (closing_tuple(fd, &local, &peer) < 0)
+        return fail(s, "getsockname/getpeername");
+    lab_step(&s->n, s->cli.step, "close() with unread data");
+    if (conn_close(s) < 0)
+        return fail(s, "close()");
+    lab_say(&s->n, "close() with %d unread bytes: the kernel sends RST, not FIN", unread);
+    lab_explain(&s->n, "Data we never read would be lost silently if we sent a normal FIN,");
+    lab_explain(&s->n, "so the kernel tells the peer the truth: RST (RFC 2525, 2.17).");
+    struct lab_conn c;
+    int found = lab_diag_find((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss, &c);
+    if (found < 0)
+        return fail(s, "sock_diag lookup");
+    if (found) {
+        lab_say_conn(&s->n, &c, "sock_diag: unexpected leftover:");
+        return 1;
+    }
+    lab_say(&s->n, "sock_diag: connection gone, no TIME_WAIT  state=CLOSE");
+    return 0;
+}
+
+static int expect_reset(struct server *s)
+{
+    int fd = s->conn;
+    char buf[256], text[160];
+    for (;;) {
+        ssize_t r = lab_read_bounded(fd, buf, sizeof buf, s->cli.timeout_ms);
+        if (r > 0) {
+            lab_say_fd(&s->n, fd, "read() -> %zd bytes \"%s\"", r,
+                       lab_escape(buf, (size_t)r, text, sizeof text));
+            continue;
+        }
+        if (r == 0) {
+            lab_say_fd(&s->n, fd, "read() -> 0: EOF, but this scenario expects a reset");
+            return 1;
+        }
+        if (errno != ECONNRESET)
+            return fail(s, "read()");
+        int err = errno;
+        int state = lab_tcp_state_of_fd(fd);
+        lab_say_errno(&s->n, err, "read() -> -1  state=%s", lab_tcp_state_name(state));
+        return 0;
+    }
+}
+
+static int linger0(struct server *s)
+{
+    if (expect_reset(s) != 0)
+        return 1;
+    lab_explain(&s->n, "The client aborted with SO_LINGER {on, 0 s}: its kernel sent RST.");
+    lab_explain(&s->n, "Queued data is discarded, read() fails with ECONNRESET, and no side");
+    lab_explain(&s->n, "keeps a TIME_WAIT.");
+    conn_close(s);
+    return 0;
+}
+
+static int close_wait_leak(struct server *s)
+{
+    int fd = s->conn;
+    if (read_to_eof(s, fd, 1) < 0)
+        return fail(s, "read()");
+    lab_say(&s->n, "this server 'forgets' to close()");
+    hold_in_close_wait(s);
+    lab_say_fd(&s->n, fd, "still not closed after %d ms", s->hold_ms);
+    lab_explain(&s->n, "CLOSE_WAIT has no timer: the kernel waits for the application for");
+    lab_explain(&s->n, "ever. A server that misses close() on some path collects these until");
+    lab_explain(&s->n, "it runs out of fds (EMFILE); 'ss -tan state close-wait' shows them.");
+    lab_explain(&s->n, "The client's side is orphaned in FIN_WAIT2 and will be dropped by its");
+    lab_explain(&s->n, "kernel after net.ipv4.tcp_fin_timeout; ours would stay.");
+    lab_say(&s->n, "exiting: process exit closes the fd, which finally sends our FIN");
+    conn_close(s);
+    return 0;
+}
+
+static int accept_one(struct server *s)
+{
+    struct lab_endpoint peer;
+    lab_step(&s->n, s->cli.step, "accept()");
+    int fd = lab_accept_bounded(s->listener, s->cli.timeout_ms, &peer);
+    if (fd < 0) {
+        fail(s, "accept()");
+        return -1;
+    }
+    char addr[LAB_ENDPOINT_STRLEN];
+    lab_say_fd(&s->n, fd, "accept() -> connection from %s",
+               lab_endpoint_format((struct sockaddr *)&peer.ss, addr, sizeof addr));
+    return fd;
+}
+
+static int reconnect(struct server *s)
+{
+    int fd = s->conn;
+    if (expect_reset(s) != 0)
+        return 1;
+    lab_explain(&s->n, "The client called connect(AF_UNSPEC) on its connected socket. Linux");
+    lab_explain(&s->n, "treats that as 'disconnect': its kernel aborted with RST.");
+    conn_close(s);
+    lab_say(&s->n, "waiting for the same client socket to connect again");
+    s->conn = fd = accept_one(s);
+    if (fd < 0)
+        return 1;
+    if (read_to_eof(s, fd, 1) < 0)
+        return fail(s, "read()");
+    return passive_close(s);
+}
+
+static int large_transfer(struct server *s)
+{
+    int fd = s->conn;
+    char buf[65536];
+    long long total = 0, reads = 0, bad_at = -1;
+    for (;;) {
+        ssize_t r = lab_read_bounded(fd, buf, sizeof buf, s->cli.timeout_ms);
+        if (r < 0)
+            return fail(s, "read()");
+        if (r == 0)
+            break;
+        for (ssize_t i = 0; i < r && bad_at < 0; i++)
+            if ((unsigned char)buf[i] != (unsigned char)((total + i) % 251))
+                bad_at = total + i;
+        total += r;
+        reads++;
+    }
+    lab_say_fd(&s->n, fd, "read() -> 0: EOF after exactly %lld bytes in %lld reads", total,
+               reads);
+    if (bad_at >= 0) {
+        lab_say(&s->n, "data corrupted at byte %lld", bad_at);
+        return 1;
+    }
+    lab_say(&s->n, "every byte matched the client's pattern");
+    lab_explain(&s->n, "close() on the client did not cut the stream: its kernel sent all");
+    lab_explain(&s->n, "queued data and only then the FIN, and we saw EOF only after the");
+    lab_explain(&s->n, "last byte. The FIN is just another place in the byte stream.");
+    return passive_close(s);
+}
+
+int main(int argc, char *argv[])
+{
+    struct server s;
+    memset(&s, 0, sizeof s);
+    s.listener = -1;
+    s.conn = -1;
+    if (parse_args(&s, argc, argv) < 0)
+        return 2;
+    if (s.cli.help) {
+        usage();
+        return 0;
+    }
+    signal(SIGPIPE, SIG_IGN); /* a vanished peer must be an errno, not a dead process */
+    lab_narrator_init(&s.n, "server", s.cli.quiet, stdout);
+
+    char addr[LAB_ENDPOINT_STRLEN];
+    lab_endpoint_format((struct sockaddr *)&s.bind_ep.ss, addr, sizeof addr);
+    if (!lab_endpoint_is_loopback(&s.bind_ep))
+        lab_say(&s.n, "note: binding to %s, a non-loopback address: other hosts can connect",
+                addr);
+    s.listener = lab_tcp_listen(&s.bind_ep, 8, s.reuseaddr);
+    if (s.listener < 0) {
+        int err = errno;
+        lab_say_errno(&s.n, err, "listen on %s failed", addr);
+        if (err == EADDRINUSE)
+            lab_explain(&s.n, "Another server, or a TIME_WAIT left by a server-first run, holds "
+                              "the port; use --reuseaddr (on both runs) or another --port.");
+        return 1;
+    }
+    struct lab_endpoint bound;
+    if (lab_endpoint_local(s.listener, &bound) < 0)
+        return fail(&s, "getsockname()");
+    lab_say_fd(&s.n, s.listener, "listening on %s  scenario=%s",
+               lab_endpoint_format((struct sockaddr *)&bound.ss, addr, sizeof addr),
+               close_scenario_names[s.scenario]);
+    s.bind_ep = bound; /* server-first re-binds the very port we got */
+
+    s.conn = accept_one(&s);
+    int rc = 1;
+    if (s.conn >= 0) {
+        switch (s.scenario) {
+        case SC_GRACEFUL:
+            rc = graceful(&s);
+            break;
+        case SC_HALF_CLOSE:
+            rc = half_close(&s);
+            break;
+        case SC_SERVER_FIRST:
+            rc = server_first(&s);
+            break;
+        case SC_UNREAD_DATA:
+            rc = unread_data(&s);
+            break;
+        case SC_LINGER0:
+            rc = linger0(&s);
+            break;
+        case SC_CLOSE_WAIT_LEAK:
+            rc = close_wait_leak(&s);
+            break;
+        case SC_RECONNECT:
+            rc = reconnect(&s);
+            break;
+        case SC_LARGE_TRANSFER:
+            rc = large_transfer(&s);
+            break;
+        }
+    }
+    if (s.conn >= 0)
+        conn_close(&s);
+    if (s.listener >= 0)
+        close(s.listener);
+    lab_say(&s.n, "done, exit %d", rc);
+    return rc;
+}

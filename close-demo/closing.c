@@ -1,0 +1,84 @@
+/* Shared close-demo narration: what the kernel still shows of a connection
+ * after the fd is gone, read through sock_diag. */
+#include "closing.h"
+
+#include <errno.h>
+
+#include "lab_diag.h"
+#include "lab_kstat.h"
+#include "lab_tcpstate.h"
+#include "lab_watch.h"
+
+int closing_tuple(int fd, struct lab_endpoint *local, struct lab_endpoint *peer)
+{
+    if (lab_endpoint_local(fd, local) < 0)
+        return -1;
+    return lab_endpoint_peer(fd, peer);
+}
+
+static void explain_active_state(const struct lab_narrator *n, const struct lab_conn *c)
+{
+    long fin_timeout = 60;
+    switch (c->state) {
+    case LAB_TCP_FIN_WAIT1:
+        lab_explain(n, "Our FIN is sent but not yet ACKed (FIN_WAIT1). The peer's kernel");
+        lab_explain(n, "may delay that ACK (delayed ACK, up to about 40 ms on Linux).");
+        break;
+    case LAB_TCP_FIN_WAIT2:
+        (void)lab_sysctl_read("net.ipv4.tcp_fin_timeout", &fin_timeout);
+        lab_explain(n, "Our FIN is ACKed; we wait for the peer's FIN (FIN_WAIT2).");
+        lab_explain(n, "No fd owns this socket any more (it is orphaned), so the kernel will");
+        lab_explain(n, "not wait for ever: the timer is net.ipv4.tcp_fin_timeout = %ld s.",
+                    fin_timeout);
+        break;
+    case LAB_TCP_CLOSING:
+        lab_explain(n, "Both FINs crossed: each side waits for the ACK of its own (CLOSING).");
+        break;
+    case LAB_TCP_TIME_WAIT:
+        lab_explain(n, "The peer's FIN arrived and we ACKed it: TIME_WAIT. The timer is the");
+        lab_explain(n, "kernel's fixed TCP_TIMEWAIT_LEN, 60 s, not a tunable '2 x MSL': Linux");
+        lab_explain(n, "has no MSL setting. It keeps the 4-tuple from being reused while old");
+        lab_explain(n, "segments may still arrive, and lets us re-ACK a retransmitted FIN.");
+        lab_explain(n, "The fd is long gone: this is a small 'minisock' only sock_diag shows.");
+        break;
+    default:
+        break;
+    }
+}
+
+int closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint *local,
+                         const struct lab_endpoint *peer, int timeout_ms)
+{
+    struct lab_conn c;
+    int rc = lab_watch_conn(n, (const struct sockaddr *)&local->ss,
+                            (const struct sockaddr *)&peer->ss,
+                            LAB_STATE_BIT(LAB_TCP_TIME_WAIT), timeout_ms,
+                            explain_active_state, &c);
+    if (rc == 1)
+        return 0;
+    if (rc == 0)
+        lab_say(n, "sock_diag: the connection vanished without TIME_WAIT (unexpected)");
+    else
+        lab_say_errno(n, errno, "waiting for TIME_WAIT: last state %s",
+                      lab_tcp_state_name(c.state));
+    return 1;
+}
+
+void closing_report_passive(const struct lab_narrator *n, const struct lab_endpoint *local,
+                            const struct lab_endpoint *peer)
+{
+    struct lab_conn c;
+    int found = lab_diag_find((const struct sockaddr *)&local->ss,
+                              (const struct sockaddr *)&peer->ss, &c);
+    if (found < 0) {
+        lab_say_errno(n, errno, "sock_diag lookup failed");
+    } else if (found) {
+        lab_say_conn(n, &c, "sock_diag: our FIN is out, waiting for its ACK:");
+        lab_explain(n, "LAST_ACK lasts one round trip; on loopback, microseconds.");
+    } else {
+        lab_say(n, "sock_diag: connection gone  state=CLOSE");
+        lab_explain(n, "Our FIN went out and its ACK came back before we could look:");
+        lab_explain(n, "LAST_ACK lasted one loopback round trip. The passive closer keeps");
+        lab_explain(n, "no TIME_WAIT; that is the active closer's job.");
+    }
+}

@@ -1,0 +1,102 @@
+/* Watching states. States that last microseconds on loopback (FIN_WAIT1,
+ * LAST_ACK) are narrated only when really seen: the lab never invents one. */
+#include "lab_watch.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "lab_sock.h"
+#include "lab_tcpstate.h"
+
+void lab_say_fd(const struct lab_narrator *n, int fd, const char *fmt, ...)
+{
+    int saved = errno;
+    char text[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    int state = lab_tcp_state_of_fd(fd);
+    if (state < 0)
+        lab_say(n, "%s  state=? (TCP_INFO: %s)", text, lab_errno_name(errno));
+    else
+        lab_say(n, "%s  state=%s", text, lab_tcp_state_name(state));
+    errno = saved;
+}
+
+static const char *timer_name(int timer)
+{
+    switch (timer) {
+    case LAB_TIMER_RETRANSMIT:
+        return "retransmit";
+    case LAB_TIMER_KEEPALIVE:
+        return "keepalive";
+    case LAB_TIMER_TIME_WAIT:
+        return "time-wait";
+    case LAB_TIMER_ZERO_WINDOW_PROBE:
+        return "zero-window-probe";
+    default:
+        return "none";
+    }
+}
+
+void lab_say_conn(const struct lab_narrator *n, const struct lab_conn *c, const char *fmt,
+                  ...)
+{
+    char text[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (c->timer == LAB_TIMER_NONE)
+        lab_say(n, "%s  state=%s", text, lab_tcp_state_name(c->state));
+    else
+        lab_say(n, "%s  state=%s timer=%u.%03us (%s)", text, lab_tcp_state_name(c->state),
+                c->expires_ms / 1000, c->expires_ms % 1000, timer_name(c->timer));
+}
+
+int lab_watch_conn(const struct lab_narrator *n, const struct sockaddr *local,
+                   const struct sockaddr *remote, unsigned stop_mask, int timeout_ms,
+                   lab_watch_note_fn note, struct lab_conn *last)
+{
+    long long deadline = lab_now_ms() + timeout_ms;
+    struct lab_conn c;
+    int found = lab_diag_find(local, remote, &c);
+    if (found <= 0)
+        return found;
+    for (;;) {
+        lab_say_conn(n, &c, "sock_diag:");
+        if (note != NULL)
+            note(n, &c);
+        *last = c;
+        if (c.state >= 0 && c.state < 32 && (stop_mask & LAB_STATE_BIT(c.state)))
+            return 1;
+        long long left = deadline - lab_now_ms();
+        if (left <= 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        int rc = lab_diag_wait_change(local, remote, c.state, (int)left, &c);
+        if (rc <= 0)
+            return rc;
+    }
+}
+
+int lab_wait_fd_state(int fd, unsigned mask, int timeout_ms, int *state)
+{
+    long long deadline = lab_now_ms() + timeout_ms;
+    for (;;) {
+        int s = lab_tcp_state_of_fd(fd);
+        if (s < 0)
+            return -1;
+        *state = s;
+        if (s < 32 && (mask & LAB_STATE_BIT(s)))
+            return 0;
+        if (lab_now_ms() >= deadline) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        lab_pause_ms(1); /* pacing of a bounded poll */
+    }
+}
