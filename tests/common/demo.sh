@@ -3,7 +3,7 @@
 # fixed ports are free and nothing leaks between tests.
 set -euo pipefail
 
-BIN="${SOCKLAB_BIN:?SOCKLAB_BIN must name the build's bin folder}"
+BIN="${SOCKLAB_BIN:?SOCKLAB_BIN must name the folder of the built programs}"
 WORK=$(mktemp -d)
 SERVER_PID=
 cleanup() {
@@ -73,7 +73,8 @@ expect_order() {
     local file=$1 line=0 regex n
     shift
     for regex in "$@"; do
-        n=$(awk -v start="$line" -v re="$regex" 'NR > start && $0 ~ re { print NR; exit }' "$file")
+        # The regex goes through the environment: awk -v would eat its backslashes.
+        n=$(RE=$regex awk -v start="$line" 'NR > start && $0 ~ ENVIRON["RE"] { print NR; exit }' "$file")
         [[ -n $n ]] || fail "$(basename "$file"): no line matching /$regex/ after line $line"
         line=$n
     done

@@ -1,6 +1,10 @@
+#define _DEFAULT_SOURCE /* SO_ATTACH_FILTER, a Linux (non-POSIX) option */
 #include "testlib.h"
 
 #include <unistd.h>
+#if defined(__linux__)
+#include <linux/filter.h>
+#endif
 
 #include "check.h"
 #include "lab_netns.h"
@@ -38,3 +42,32 @@ void test_require_private_netns(void)
     if (lab_netns_is_host() != 0)
         SKIP("not in a private network namespace (run through socklab-netns-run)");
 }
+
+#if defined(__linux__)
+void test_drop_input(int fd)
+{
+    /* tcp_filter() runs the socket filter on every segment for this socket,
+     * also after close() while the orphan lingers in LAST_ACK: a zero return
+     * discards the segment before TCP sees it. */
+    static struct sock_filter drop_all[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+    struct sock_fprog prog = {.len = 1, .filter = drop_all};
+    CHECK_SYS(setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog));
+}
+
+void test_accept_input(int fd)
+{
+    int dummy = 0;
+    CHECK_SYS(setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &dummy, sizeof dummy));
+}
+#else
+void test_drop_input(int fd)
+{
+    (void)fd;
+    SKIP("socket filters need Linux");
+}
+
+void test_accept_input(int fd)
+{
+    (void)fd;
+}
+#endif

@@ -17,6 +17,13 @@ void test_pair_open(struct test_pair *p, const char *host);
 /* Close whatever fds of p are still open (>= 0) and mark them -1. */
 void test_pair_close(struct test_pair *p);
 
+/* Make fd's kernel drop every segment that arrives for it (a classic BPF
+ * filter returning 0), so a test can "lose" ACKs and FINs; exits on failure. */
+void test_drop_input(int fd);
+
+/* Remove the filter of test_drop_input; exits on failure. */
+void test_accept_input(int fd);
+
 /* Exit 77 unless this process is outside the host's network namespace (the runner puts it there). */
 void test_require_private_netns(void);
 

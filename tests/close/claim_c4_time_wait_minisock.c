@@ -1,0 +1,48 @@
+/* claim.C4: the active side ACKs the peer's FIN and enters TIME_WAIT; the
+ * passive side is CLOSED. Linux: the fd itself reports CLOSE; TIME_WAIT is a
+ * separate minisock (no inode, time-wait timer) that only sock_diag lists. */
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "lab_diag.h"
+#include "lab_sock.h"
+#include "lab_tcpstate.h"
+#include "lab_watch.h"
+#include "testlib.h"
+
+int main(void)
+{
+    test_require_private_netns();
+    struct test_pair p;
+    test_pair_open(&p, "127.0.0.1");
+    struct sockaddr *srv = (struct sockaddr *)&p.server_addr.ss;
+    struct sockaddr *cli = (struct sockaddr *)&p.client_addr.ss;
+
+    /* 1. The client half-closes (keeping its fd), the server closes. */
+    CHECK_SYS(shutdown(p.client, SHUT_WR));
+    char b;
+    CHECK(lab_read_bounded(p.server, &b, 1, 1000) == 0, "server must read EOF");
+    CHECK_SYS(close(p.server));
+    p.server = -1;
+
+    /* 2. The client's fd sees the FIN (EOF) and reports CLOSE, not TIME_WAIT. */
+    CHECK(lab_read_bounded(p.client, &b, 1, 1000) == 0, "client must read EOF");
+    int state = lab_tcp_state_of_fd(p.client);
+    CHECK(state == LAB_TCP_CLOSE, "client fd: %s", lab_tcp_state_name(state));
+
+    /* 3. sock_diag lists the TIME_WAIT minisock for the same 4-tuple. */
+    struct lab_conn c;
+    CHECK(lab_diag_find(cli, srv, &c) == 1, "no TIME_WAIT listed");
+    CHECK(c.state == LAB_TCP_TIME_WAIT, "sock_diag: %s", lab_tcp_state_name(c.state));
+    CHECK(c.timer == LAB_TIMER_TIME_WAIT, "timer %d, want time-wait (3)", c.timer);
+    CHECK(c.inode == 0, "TIME_WAIT has no inode, got %lu", c.inode);
+    CHECK(!c.has_info, "a minisock carries no tcp_info");
+
+    /* 4. The passive side is gone entirely (CLOSED) once it got the last ACK. */
+    CHECK(lab_diag_wait(srv, cli, 0, 1000, &c) == 0, "passive side still listed: %s",
+          lab_tcp_state_name(c.state));
+    test_pair_close(&p);
+    printf("ok: fd CLOSE, TIME_WAIT minisock listed, passive side gone\n");
+    return 0;
+}

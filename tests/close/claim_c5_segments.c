@@ -1,0 +1,64 @@
+/* claim.C5: "each direction needs a FIN and an ACK: four segments".
+ * Linux: four when the passive side closes later than its delayed ACK, three
+ * (FIN, FIN+ACK, ACK) when it closes at once and its FIN carries the ACK.
+ * Counted with the kernel's own per-socket segment counters (tcpi_segs_out). */
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "lab_sock.h"
+#include "lab_tcpstate.h"
+#include "lab_watch.h"
+#include "testlib.h"
+
+#if defined(__linux__)
+#include <linux/tcp.h>
+#include <netinet/in.h>
+
+static unsigned segs_out(int fd)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    CHECK_SYS(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+    return ti.tcpi_segs_out;
+}
+
+/* Close both directions with shutdown() (fds stay open for the counters);
+ * the server closes only after its ACK went out if wait_for_ack. */
+static unsigned count_close_segments(int wait_for_ack)
+{
+    struct test_pair p;
+    test_pair_open(&p, "127.0.0.1");
+    unsigned c0 = segs_out(p.client), s0 = segs_out(p.server);
+    int state;
+    char b;
+
+    CHECK_SYS(shutdown(p.client, SHUT_WR));                      /* FIN -> */
+    CHECK(lab_read_bounded(p.server, &b, 1, 1000) == 0, "server must see EOF");
+    if (wait_for_ack) /* the delayed ACK of the FIN leaves on its own: FIN_WAIT2 */
+        CHECK_SYS(lab_wait_fd_state(p.client, LAB_STATE_BIT(LAB_TCP_FIN_WAIT2), 1000,
+                                    &state));
+    CHECK_SYS(shutdown(p.server, SHUT_WR));                      /* <- FIN(+ACK) */
+    CHECK_SYS(lab_wait_fd_state(p.client, LAB_STATE_BIT(LAB_TCP_CLOSE), 1000, &state));
+    CHECK_SYS(lab_wait_fd_state(p.server, LAB_STATE_BIT(LAB_TCP_CLOSE), 1000, &state));
+    unsigned n = (segs_out(p.client) - c0) + (segs_out(p.server) - s0);
+    test_pair_close(&p);
+    return n;
+}
+
+int main(void)
+{
+    test_require_private_netns();
+    unsigned later = count_close_segments(1);
+    unsigned at_once = count_close_segments(0);
+    printf("passive side closes later: %u segments; at once: %u segments\n", later, at_once);
+    CHECK(later == 4, "closing later should take FIN, ACK, FIN, ACK: got %u", later);
+    CHECK(at_once == 3, "closing at once should take FIN, FIN+ACK, ACK: got %u", at_once);
+    return 0;
+}
+#else
+int main(void)
+{
+    SKIP("TCP_INFO segment counters need Linux");
+}
+#endif

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# demo_close.sh SCENARIO v4|v6 [SERVER_ARGS...]: run close-server and
+# close-client for one scenario, as two processes, and check the exit codes
+# and the order in which each side narrates the kernel's states.
+source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
+
+scenario=$1 family=$2
+shift 2
+host=127.0.0.1
+[[ $family == v6 ]] && host=::1
+
+client_args=()
+[[ $scenario == large-transfer ]] && client_args=(--bytes 300001)
+# A longer hold keeps the client's FIN_WAIT2 visible on a loaded machine.
+start_server close-server --scenario "$scenario" --bind "$host" --port 0 --hold-ms 300 "$@"
+run_client close-client 0 --scenario "$scenario" --host "$host" --port "$SERVER_PORT" \
+    --timeout 3000 "${client_args[@]}"
+wait_server 0
+S=$WORK/server.out C=$WORK/client.out
+addr='127\.0\.0\.1'
+[[ $family == v6 ]] && addr='\[::1\]'
+
+expect_line "$S" "listening on $addr:$SERVER_PORT .*state=LISTEN"
+expect_line "$C" "connected to $addr:$SERVER_PORT from $addr:[0-9]+ .*state=ESTABLISHED"
+
+case $scenario in
+graceful)
+    expect_order "$C" 'write\(\) -> 8 bytes "hello 1\\n"' 'close\(\)' \
+        'state=FIN_WAIT2' 'state=TIME_WAIT timer=(59|60)\.[0-9]+s \(time-wait\)'
+    expect_order "$S" 'read\(\) -> 0: EOF +state=CLOSE_WAIT' 'holding' 'close\(\)'
+    ;;
+half-close)
+    expect_order "$C" 'shutdown\(SHUT_WR\).*state=FIN_WAIT2' \
+        'read\(\) -> 21 bytes "reply after your FIN\\n"' 'read\(\) -> 0: EOF +state=CLOSE' \
+        'sock_diag: +state=TIME_WAIT'
+    expect_order "$S" 'read\(\) -> 0: EOF +state=CLOSE_WAIT' \
+        'write\(\) -> 21 bytes after EOF +state=CLOSE_WAIT' 'close\(\)'
+    ;;
+server-first)
+    expect_order "$C" 'read\(\) -> 0: EOF +state=CLOSE_WAIT' 'close\(\)'
+    expect_order "$S" 'we close first' 'state=TIME_WAIT timer=' \
+        'without SO_REUSEADDR: bind\(\) +errno=EADDRINUSE'
+    if [[ " $* " == *" --reuseaddr "* ]]; then
+        expect_line "$S" 'with SO_REUSEADDR: bind\(\) and listen\(\) ok'
+    else
+        expect_line "$S" ' with SO_REUSEADDR: bind\(\) +errno=EADDRINUSE'
+    fi
+    ;;
+unread-data)
+    expect_order "$S" 'arrived: 37 bytes we will not read' 'close\(\) with 37 unread bytes' \
+        'no TIME_WAIT +state=CLOSE'
+    expect_order "$C" "RST arrived; 23 bytes wait unread +state=CLOSE" \
+        'read\(\) -> 23 bytes "reply before the reset\\n"' 'errno=ECONNRESET'
+    ;;
+linger0)
+    expect_order "$C" 'SO_LINGER' 'sends RST' 'no TIME_WAIT'
+    expect_line "$S" 'read\(\) -> -1 +state=CLOSE +errno=ECONNRESET'
+    ;;
+close-wait-leak)
+    expect_order "$S" 'read\(\) -> 0: EOF +state=CLOSE_WAIT' \
+        'still not closed after 300 ms +state=CLOSE_WAIT'
+    expect_line "$C" 'state=FIN_WAIT2 timer=[0-9]+\.[0-9]+s'
+    ;;
+reconnect)
+    expect_order "$C" 'connect\(\) again -> -1 +state=ESTABLISHED +errno=EISCONN' \
+        'connect\(AF_UNSPEC\) -> 0 +state=CLOSE' 'connected again from .* state=ESTABLISHED' \
+        'state=TIME_WAIT'
+    expect_order "$S" 'errno=ECONNRESET' 'accept\(\)' 'read\(\) -> 0: EOF'
+    ;;
+large-transfer)
+    expect_line "$C" 'wrote 300001 bytes'
+    expect_order "$S" 'EOF after exactly 300001 bytes' 'every byte matched'
+    ;;
+*)
+    fail "unknown scenario $scenario"
+    ;;
+esac
+echo "ok: $scenario over $family"
