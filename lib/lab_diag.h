@@ -37,7 +37,8 @@ typedef int (*lab_diag_fn)(const struct lab_conn *conn, void *arg);
  * (LAB_STATE_BIT; 0 = all) in this network namespace; count visited or -1. */
 int lab_diag_list(int family, unsigned state_mask, lab_diag_fn fn, void *arg);
 
-/* Find the connection local<->remote; 1 found (into *out), 0 absent, -1 error. */
+/* Find the connection local<->remote; 1 found (into *out), 0 absent (confirmed
+ * by a second dump), -1 error. */
 int lab_diag_find(const struct sockaddr *local, const struct sockaddr *remote,
                   struct lab_conn *out);
 

@@ -156,6 +156,16 @@ const char *lab_escape(const void *data, size_t len, char *out, size_t outlen)
     size_t o = 0;
     if (outlen == 0)
         return out;
+    /* Room for "..." is kept only when the whole escape cannot fit. */
+    size_t total = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = p[i];
+        if (ch == '\n' || ch == '\r' || ch == '\t' || ch == '\\')
+            total += 2;
+        else
+            total += ch >= 0x20 && ch < 0x7f ? 1 : 4;
+    }
+    size_t reserve = total < outlen ? 1 : 4;
     for (size_t i = 0; i < len; i++) {
         char tmp[5];
         unsigned char ch = p[i];
@@ -173,7 +183,7 @@ const char *lab_escape(const void *data, size_t len, char *out, size_t outlen)
         } else
             snprintf(tmp, sizeof tmp, "\\x%02x", ch);
         size_t tl = strlen(tmp);
-        if (o + tl + 4 > outlen) { /* room for "..." and NUL */
+        if (o + tl + reserve > outlen) {
             if (outlen >= 4) {
                 memcpy(out + o, "...", 3);
                 o += 3;
