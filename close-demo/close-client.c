@@ -52,7 +52,8 @@ static void usage(void)
            "also after close(), when only sock_diag can still see the connection.\n\n"
            "Options:\n"
            "  -s, --scenario NAME  which story to play (default graceful)\n"
-           "  -H, --host HOST      server address or name (default 127.0.0.1; ::1 for IPv6)\n"
+           "  -H, --host HOST      server address or name (default 127.0.0.1; ::1 for "
+           "IPv6)\n"
            "  -p, --port PORT      server port (default %d)\n"
            "      --bytes N        bytes to send in large-transfer (default 1048576)\n"
            "  -t, --timeout MS     bound on every wait (default 10000)\n"
@@ -98,8 +99,7 @@ static int parse_args(struct client *c, int argc, char *argv[])
     if (c->cli.help)
         return 0;
     int sc = 0;
-    if (c->cli.scenario && (sc = lab_cli_scenario(PROG, close_scenario_names,
-                                                  c->cli.scenario)) < 0)
+    if (c->cli.scenario && (sc = lab_cli_scenario(PROG, close_scenario_names, c->cli.scenario)) < 0)
         return -1;
     c->scenario = (enum close_scenario)sc;
     if (c->cli.port == 0) {
@@ -107,8 +107,8 @@ static int parse_args(struct client *c, int argc, char *argv[])
         return -1;
     }
     char err[160];
-    if (lab_endpoint_resolve(c->cli.host, c->cli.port, SOCK_STREAM, &c->server, err,
-                             sizeof err) < 0) {
+    if (lab_endpoint_resolve(c->cli.host, c->cli.port, SOCK_STREAM, &c->server, err, sizeof err) <
+        0) {
         lab_usage_error(PROG, "%s", err);
         return -1;
     }
@@ -203,8 +203,7 @@ static int half_close(struct client *c)
     lab_explain(&c->n, "The server's FIN: we ACKed it and the fd now reports CLOSE. The");
     lab_explain(&c->n, "TIME_WAIT that follows is a separate kernel object:");
     struct lab_conn conn;
-    int found = lab_diag_find((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss,
-                              &conn);
+    int found = lab_diag_find((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss, &conn);
     if (found <= 0) {
         lab_say(&c->n, "sock_diag: no TIME_WAIT found (unexpected)");
         return 1;
@@ -278,8 +277,7 @@ static int linger0(struct client *c)
         return fail(c, "close()");
     lab_say(&c->n, "close(): with a zero linger time the kernel sends RST, not FIN");
     struct lab_conn conn;
-    int found = lab_diag_find((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss,
-                              &conn);
+    int found = lab_diag_find((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss, &conn);
     if (found < 0)
         return fail(c, "sock_diag lookup");
     if (found) {

@@ -56,7 +56,8 @@ static void usage(void)
            "  -s, --scenario NAME  which story to play (default graceful)\n"
            "  -b, --bind ADDR      address to listen on (default 127.0.0.1; ::1 for IPv6)\n"
            "  -p, --port PORT      port to listen on (default %d; 0 = kernel picks)\n"
-           "      --hold-ms MS     how long to sit in CLOSE_WAIT before closing (default 100)\n"
+           "      --hold-ms MS     how long to sit in CLOSE_WAIT before closing (default "
+           "100)\n"
            "      --reuseaddr      set SO_REUSEADDR on the listener\n"
            "  -t, --timeout MS     bound on every wait (default 10000)\n"
            "      --step           wait for Enter before each state-changing call\n"
@@ -107,13 +108,12 @@ static int parse_args(struct server *s, int argc, char *argv[])
     if (s->cli.help)
         return 0;
     int sc = 0;
-    if (s->cli.scenario && (sc = lab_cli_scenario(PROG, close_scenario_names,
-                                                  s->cli.scenario)) < 0)
+    if (s->cli.scenario && (sc = lab_cli_scenario(PROG, close_scenario_names, s->cli.scenario)) < 0)
         return -1;
     s->scenario = (enum close_scenario)sc;
     char err[160];
-    if (lab_endpoint_resolve(s->cli.host, s->cli.port, SOCK_STREAM, &s->bind_ep, err,
-                             sizeof err) < 0) {
+    if (lab_endpoint_resolve(s->cli.host, s->cli.port, SOCK_STREAM, &s->bind_ep, err, sizeof err) <
+        0) {
         lab_usage_error(PROG, "%s", err);
         return -1;
     }
@@ -375,6 +375,11 @@ static int accept_one(struct server *s)
     char addr[LAB_ENDPOINT_STRLEN];
     lab_say_fd(&s->n, fd, "accept() -> connection from %s",
                lab_endpoint_format((struct sockaddr *)&peer.ss, addr, sizeof addr));
+    if (lab_tcp_state_of_fd(fd) != LAB_TCP_ESTABLISHED) {
+        lab_explain(&s->n, "Not ESTABLISHED any more: the kernel completed the handshake and");
+        lab_explain(&s->n, "queued what the client sent (its FIN too, or a reset) before we");
+        lab_explain(&s->n, "even called accept(). The connection never waits for the app.");
+    }
     return fd;
 }
 
@@ -412,8 +417,7 @@ static int large_transfer(struct server *s)
         total += r;
         reads++;
     }
-    lab_say_fd(&s->n, fd, "read() -> 0: EOF after exactly %lld bytes in %lld reads", total,
-               reads);
+    lab_say_fd(&s->n, fd, "read() -> 0: EOF after exactly %lld bytes in %lld reads", total, reads);
     if (bad_at >= 0) {
         lab_say(&s->n, "data corrupted at byte %lld", bad_at);
         return 1;
@@ -443,8 +447,7 @@ int main(int argc, char *argv[])
     char addr[LAB_ENDPOINT_STRLEN];
     lab_endpoint_format((struct sockaddr *)&s.bind_ep.ss, addr, sizeof addr);
     if (!lab_endpoint_is_loopback(&s.bind_ep))
-        lab_say(&s.n, "note: binding to %s, a non-loopback address: other hosts can connect",
-                addr);
+        lab_say(&s.n, "note: binding to %s, a non-loopback address: other hosts can connect", addr);
     s.listener = lab_tcp_listen(&s.bind_ep, 8, s.reuseaddr);
     if (s.listener < 0) {
         int err = errno;

@@ -50,10 +50,9 @@ int closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint
                          const struct lab_endpoint *peer, int timeout_ms)
 {
     struct lab_conn c;
-    int rc = lab_watch_conn(n, (const struct sockaddr *)&local->ss,
-                            (const struct sockaddr *)&peer->ss,
-                            LAB_STATE_BIT(LAB_TCP_TIME_WAIT), timeout_ms,
-                            explain_active_state, &c);
+    int rc =
+        lab_watch_conn(n, (const struct sockaddr *)&local->ss, (const struct sockaddr *)&peer->ss,
+                       LAB_STATE_BIT(LAB_TCP_TIME_WAIT), timeout_ms, explain_active_state, &c);
     if (rc == 1)
         return 0;
     if (rc == 0)
@@ -68,8 +67,8 @@ void closing_report_passive(const struct lab_narrator *n, const struct lab_endpo
                             const struct lab_endpoint *peer)
 {
     struct lab_conn c;
-    int found = lab_diag_find((const struct sockaddr *)&local->ss,
-                              (const struct sockaddr *)&peer->ss, &c);
+    int found =
+        lab_diag_find((const struct sockaddr *)&local->ss, (const struct sockaddr *)&peer->ss, &c);
     if (found < 0) {
         lab_say_errno(n, errno, "sock_diag lookup failed");
     } else if (found) {

@@ -17,25 +17,25 @@ enum close_scenario {
 };
 
 static const char *const close_scenario_names[] = {
-    "graceful", "half-close", "server-first", "unread-data", "linger0",
-    "close-wait-leak", "reconnect", "large-transfer", NULL,
+    "graceful",        "half-close", "server-first",   "unread-data", "linger0",
+    "close-wait-leak", "reconnect",  "large-transfer", NULL,
 };
 
-#define CLOSE_SCENARIO_HELP                                                              \
-    "Scenarios (give both ends the same one):\n"                                         \
-    "  graceful         client writes, closes; server reads to EOF, closes later:\n"     \
-    "                   FIN_WAIT2 then TIME_WAIT (~60 s timer) on the client,\n"         \
-    "                   CLOSE_WAIT on the server (default)\n"                            \
-    "  half-close       client shutdown(SHUT_WR); server sees EOF, still replies\n"      \
-    "  server-first     server closes first and owns the TIME_WAIT; re-binding its\n"    \
-    "                   port with and without SO_REUSEADDR\n"                            \
-    "  unread-data      server closes with unread data: RST instead of FIN; the\n"       \
-    "                   client reads what was queued, then ECONNRESET\n"                 \
-    "  linger0          client closes with SO_LINGER {1,0}: RST, no TIME_WAIT\n"         \
-    "  close-wait-leak  server never closes after EOF: CLOSE_WAIT stays, client's\n"     \
-    "                   orphaned FIN_WAIT2 runs on tcp_fin_timeout\n"                    \
-    "  reconnect        second connect() -> EISCONN; connect(AF_UNSPEC) resets;\n"       \
-    "                   the same socket connects again\n"                                \
+#define CLOSE_SCENARIO_HELP                                                                        \
+    "Scenarios (give both ends the same one):\n"                                                   \
+    "  graceful         client writes, closes; server reads to EOF, closes later:\n"               \
+    "                   FIN_WAIT2 then TIME_WAIT (~60 s timer) on the client,\n"                   \
+    "                   CLOSE_WAIT on the server (default)\n"                                      \
+    "  half-close       client shutdown(SHUT_WR); server sees EOF, still replies\n"                \
+    "  server-first     server closes first and owns the TIME_WAIT; re-binding its\n"              \
+    "                   port with and without SO_REUSEADDR\n"                                      \
+    "  unread-data      server closes with unread data: RST instead of FIN; the\n"                 \
+    "                   client reads what was queued, then ECONNRESET\n"                           \
+    "  linger0          client closes with SO_LINGER {1,0}: RST, no TIME_WAIT\n"                   \
+    "  close-wait-leak  server never closes after EOF: CLOSE_WAIT stays, client's\n"               \
+    "                   orphaned FIN_WAIT2 runs on tcp_fin_timeout\n"                              \
+    "  reconnect        second connect() -> EISCONN; connect(AF_UNSPEC) resets;\n"                 \
+    "                   the same socket connects again\n"                                          \
     "  large-transfer   client sends --bytes and closes; server counts every byte\n"
 
 #endif

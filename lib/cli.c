@@ -27,13 +27,12 @@ int lab_usage_error(const char *prog, const char *fmt, ...)
     return 2;
 }
 
-int lab_cli_long(const char *prog, const char *option, const char *arg, long min,
-                 long max, long *out)
+int lab_cli_long(const char *prog, const char *option, const char *arg, long min, long max,
+                 long *out)
 {
     if (lab_parse_long(arg, min, max, out) == 0)
         return 0;
-    lab_usage_error(prog, "bad %s '%s' (want an integer from %ld to %ld)", option, arg,
-                    min, max);
+    lab_usage_error(prog, "bad %s '%s' (want an integer from %ld to %ld)", option, arg, min, max);
     return -1;
 }
 

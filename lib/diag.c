@@ -17,8 +17,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
-static void fill_endpoint(struct lab_endpoint *ep, int family, const __be32 *addr,
-                          __be16 port)
+static void fill_endpoint(struct lab_endpoint *ep, int family, const __be32 *addr, __be16 port)
 {
     memset(ep, 0, sizeof *ep);
     if (family == AF_INET) {
@@ -103,8 +102,8 @@ int lab_diag_list(int family, unsigned state_mask, lab_diag_fn fn, void *arg)
         for (struct nlmsghdr *h = (struct nlmsghdr *)(void *)buf;
              left >= sizeof *h && h->nlmsg_len >= sizeof *h && h->nlmsg_len <= left;
              left -= NLMSG_ALIGN(h->nlmsg_len) < left ? NLMSG_ALIGN(h->nlmsg_len) : left,
-                            h = (struct nlmsghdr *)(void *)((char *)h +
-                                                            NLMSG_ALIGN(h->nlmsg_len))) {
+                             h = (struct nlmsghdr *)(void *)((char *)h +
+                                                             NLMSG_ALIGN(h->nlmsg_len))) {
             if (h->nlmsg_type == NLMSG_DONE) {
                 close(fd);
                 return count;
@@ -155,8 +154,7 @@ static int match_tuple(const struct lab_conn *c, void *arg)
     return 1;
 }
 
-int lab_diag_find(const struct sockaddr *local, const struct sockaddr *remote,
-                  struct lab_conn *out)
+int lab_diag_find(const struct sockaddr *local, const struct sockaddr *remote, struct lab_conn *out)
 {
     struct find_ctx f = {.local = local, .remote = remote, .out = out, .found = 0};
     /* One dump can miss a socket that is just turning into a TIME_WAIT
@@ -207,8 +205,8 @@ static int differs(int state, unsigned from)
     return state != (int)from;
 }
 
-int lab_diag_wait(const struct sockaddr *local, const struct sockaddr *remote,
-                  unsigned state_mask, int timeout_ms, struct lab_conn *out)
+int lab_diag_wait(const struct sockaddr *local, const struct sockaddr *remote, unsigned state_mask,
+                  int timeout_ms, struct lab_conn *out)
 {
     return poll_until(local, remote, in_mask, state_mask, timeout_ms, out);
 }

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-int lab_endpoint_resolve(const char *host, uint16_t port, int socktype,
-                         struct lab_endpoint *out, char *err, size_t errlen)
+int lab_endpoint_resolve(const char *host, uint16_t port, int socktype, struct lab_endpoint *out,
+                         char *err, size_t errlen)
 {
     if (host == NULL)
         host = "127.0.0.1";

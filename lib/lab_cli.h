@@ -9,6 +9,7 @@
 /* Long-option values that have no short letter. */
 enum { LAB_OPT_STEP = 1000, LAB_OPT_FIRST_PRIVATE = 1100 };
 
+/* clang-format off */
 /* Options shared by all six programs; add "host"/'H' (clients) or "bind"/'b' (servers). */
 #define LAB_CLI_COMMON_OPTIONS                                                           \
     {"help", no_argument, NULL, 'h'}, {"quiet", no_argument, NULL, 'q'},                 \
@@ -16,19 +17,20 @@ enum { LAB_OPT_STEP = 1000, LAB_OPT_FIRST_PRIVATE = 1100 };
         {"timeout", required_argument, NULL, 't'},                                       \
         {"port", required_argument, NULL, 'p'},                                          \
         {"scenario", required_argument, NULL, 's'}
+/* clang-format on */
 
 /* Short-option string for the common options (leading ':' reports missing values). */
 #define LAB_CLI_COMMON_SHORT ":hqt:p:s:H:b:"
 
 struct lab_cli {
-    const char *prog;      /* name used in error lines */
-    const char *host;      /* --host / --bind, NULL = default */
-    uint16_t port;         /* --port */
-    int timeout_ms;        /* --timeout: bound on every wait */
-    int quiet;             /* --quiet */
-    int step;              /* --step */
-    int help;              /* --help */
-    const char *scenario;  /* --scenario, NULL = default */
+    const char *prog;     /* name used in error lines */
+    const char *host;     /* --host / --bind, NULL = default */
+    uint16_t port;        /* --port */
+    int timeout_ms;       /* --timeout: bound on every wait */
+    int quiet;            /* --quiet */
+    int step;             /* --step */
+    int help;             /* --help */
+    const char *scenario; /* --scenario, NULL = default */
 };
 
 /* Initialise with the program name, its default port and wait bound. */
@@ -39,12 +41,11 @@ void lab_cli_init(struct lab_cli *c, const char *prog, uint16_t port, int timeou
 int lab_cli_common(struct lab_cli *c, int opt, const char *arg, char *const argv[]);
 
 /* Print "prog: message" on stderr as one line; returns 2, the usage exit code. */
-int lab_usage_error(const char *prog, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int lab_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Parse an integer option value in [min,max]; 0, or -1 after printing one line. */
-int lab_cli_long(const char *prog, const char *option, const char *arg, long min,
-                 long max, long *out);
+int lab_cli_long(const char *prog, const char *option, const char *arg, long min, long max,
+                 long *out);
 
 /* Index of name in the NULL-terminated names, or -1 after printing one line. */
 int lab_cli_scenario(const char *prog, const char *const names[], const char *name);

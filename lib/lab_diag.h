@@ -18,16 +18,16 @@ enum lab_diag_timer {
 
 /* One TCP socket as sock_diag reports it. */
 struct lab_conn {
-    int state;                /* LAB_TCP_* */
+    int state; /* LAB_TCP_* */
     struct lab_endpoint local;
     struct lab_endpoint remote;
-    int timer;                /* enum lab_diag_timer */
-    unsigned expires_ms;      /* time left on that timer */
-    unsigned timer_retrans;   /* idiag_retrans: retransmits/probes of that timer */
-    unsigned rqueue, wqueue;  /* LISTEN: accept queue length and backlog limit */
-    unsigned long inode;      /* 0 when no fd refers to the socket (orphan, TIME_WAIT) */
-    int has_info;             /* 1 if total_retrans is valid (full sockets only) */
-    unsigned total_retrans;   /* tcpi_total_retrans */
+    int timer;               /* enum lab_diag_timer */
+    unsigned expires_ms;     /* time left on that timer */
+    unsigned timer_retrans;  /* idiag_retrans: retransmits/probes of that timer */
+    unsigned rqueue, wqueue; /* LISTEN: accept queue length and backlog limit */
+    unsigned long inode;     /* 0 when no fd refers to the socket (orphan, TIME_WAIT) */
+    int has_info;            /* 1 if total_retrans is valid (full sockets only) */
+    unsigned total_retrans;  /* tcpi_total_retrans */
 };
 
 /* Called for each socket; return non-zero to stop the walk. */
@@ -45,8 +45,8 @@ int lab_diag_find(const struct sockaddr *local, const struct sockaddr *remote,
 /* Poll until local<->remote is in a state of state_mask: 1 (out filled), 0 if
  * the connection is gone, -1 with errno ETIMEDOUT after timeout_ms (out holds
  * the last state seen, state -1 if never seen). */
-int lab_diag_wait(const struct sockaddr *local, const struct sockaddr *remote,
-                  unsigned state_mask, int timeout_ms, struct lab_conn *out);
+int lab_diag_wait(const struct sockaddr *local, const struct sockaddr *remote, unsigned state_mask,
+                  int timeout_ms, struct lab_conn *out);
 
 /* Poll until local<->remote leaves from_state: 1 new state in out, 0 gone, -1 timeout. */
 int lab_diag_wait_change(const struct sockaddr *local, const struct sockaddr *remote,

@@ -17,8 +17,8 @@ struct lab_endpoint {
 
 /* Resolve host (literal or name; NULL means loopback) and port for socktype
  * (SOCK_STREAM/SOCK_DGRAM) into out; 0, or -1 with a one-line reason in err. */
-int lab_endpoint_resolve(const char *host, uint16_t port, int socktype,
-                         struct lab_endpoint *out, char *err, size_t errlen);
+int lab_endpoint_resolve(const char *host, uint16_t port, int socktype, struct lab_endpoint *out,
+                         char *err, size_t errlen);
 
 /* Write "1.2.3.4:80" or "[::1]:80" (or "<family N>") into buf; returns buf. */
 const char *lab_endpoint_format(const struct sockaddr *sa, char *buf, size_t buflen);

@@ -14,8 +14,8 @@ void lab_say_fd(const struct lab_narrator *n, int fd, const char *fmt, ...)
 
 /* Print an event line "<text>  state=NAME ..." for a sock_diag entry, adding
  * its timer ("timer=59.996s (time-wait)") when one is armed. */
-void lab_say_conn(const struct lab_narrator *n, const struct lab_conn *c, const char *fmt,
-                  ...) __attribute__((format(printf, 3, 4)));
+void lab_say_conn(const struct lab_narrator *n, const struct lab_conn *c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Called after each state lab_watch_conn narrates, to explain it (may be NULL). */
 typedef void (*lab_watch_note_fn)(const struct lab_narrator *n, const struct lab_conn *c);

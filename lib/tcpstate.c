@@ -12,12 +12,18 @@
 const char *lab_tcp_state_name(int state)
 {
     static const char *const names[] = {
-        [LAB_TCP_ESTABLISHED] = "ESTABLISHED", [LAB_TCP_SYN_SENT] = "SYN_SENT",
-        [LAB_TCP_SYN_RECV] = "SYN_RECV",       [LAB_TCP_FIN_WAIT1] = "FIN_WAIT1",
-        [LAB_TCP_FIN_WAIT2] = "FIN_WAIT2",     [LAB_TCP_TIME_WAIT] = "TIME_WAIT",
-        [LAB_TCP_CLOSE] = "CLOSE",             [LAB_TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-        [LAB_TCP_LAST_ACK] = "LAST_ACK",       [LAB_TCP_LISTEN] = "LISTEN",
-        [LAB_TCP_CLOSING] = "CLOSING",         [LAB_TCP_NEW_SYN_RECV] = "SYN_RECV",
+        [LAB_TCP_ESTABLISHED] = "ESTABLISHED",
+        [LAB_TCP_SYN_SENT] = "SYN_SENT",
+        [LAB_TCP_SYN_RECV] = "SYN_RECV",
+        [LAB_TCP_FIN_WAIT1] = "FIN_WAIT1",
+        [LAB_TCP_FIN_WAIT2] = "FIN_WAIT2",
+        [LAB_TCP_TIME_WAIT] = "TIME_WAIT",
+        [LAB_TCP_CLOSE] = "CLOSE",
+        [LAB_TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+        [LAB_TCP_LAST_ACK] = "LAST_ACK",
+        [LAB_TCP_LISTEN] = "LISTEN",
+        [LAB_TCP_CLOSING] = "CLOSING",
+        [LAB_TCP_NEW_SYN_RECV] = "SYN_RECV",
     };
     if (state <= 0 || state >= (int)(sizeof names / sizeof names[0]) || !names[state])
         return "UNKNOWN";

@@ -41,8 +41,7 @@ static const char *timer_name(int timer)
     }
 }
 
-void lab_say_conn(const struct lab_narrator *n, const struct lab_conn *c, const char *fmt,
-                  ...)
+void lab_say_conn(const struct lab_narrator *n, const struct lab_conn *c, const char *fmt, ...)
 {
     char text[768];
     va_list ap;

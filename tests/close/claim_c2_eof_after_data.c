@@ -50,16 +50,15 @@ int main(void)
     state = lab_tcp_state_of_fd(p.server);
     CHECK(state == LAB_TCP_CLOSE_WAIT, "after EOF: %s", lab_tcp_state_name(state));
     struct lab_conn c;
-    CHECK(lab_diag_find((struct sockaddr *)&p.server_addr.ss,
-                        (struct sockaddr *)&p.client_addr.ss, &c) == 1 &&
+    CHECK(lab_diag_find((struct sockaddr *)&p.server_addr.ss, (struct sockaddr *)&p.client_addr.ss,
+                        &c) == 1 &&
               c.state == LAB_TCP_CLOSE_WAIT,
           "sock_diag must list the CLOSE_WAIT");
     CHECK_SYS(close(p.server));
     p.server = -1;
-    CHECK(lab_diag_wait((struct sockaddr *)&p.server_addr.ss,
-                        (struct sockaddr *)&p.client_addr.ss, 0, 1000, &c) == 0,
-          "after close() the passive side must be gone (state %s)",
-          lab_tcp_state_name(c.state));
+    CHECK(lab_diag_wait((struct sockaddr *)&p.server_addr.ss, (struct sockaddr *)&p.client_addr.ss,
+                        0, 1000, &c) == 0,
+          "after close() the passive side must be gone (state %s)", lab_tcp_state_name(c.state));
     test_pair_close(&p);
     printf("ok: %d bytes then EOF; CLOSE_WAIT until close()\n", N);
     return 0;

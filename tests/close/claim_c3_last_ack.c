@@ -31,8 +31,7 @@ int main(void)
     struct lab_conn c;
     CHECK(lab_diag_find(srv, cli, &c) == 1, "passive side vanished");
     CHECK(c.state == LAB_TCP_LAST_ACK, "passive side: %s", lab_tcp_state_name(c.state));
-    CHECK(c.timer == LAB_TIMER_RETRANSMIT, "LAST_ACK must run the retransmit timer (%d)",
-          c.timer);
+    CHECK(c.timer == LAB_TIMER_RETRANSMIT, "LAST_ACK must run the retransmit timer (%d)", c.timer);
 
     /* 3. The active side got the FIN and ACKed it: TIME_WAIT. */
     struct lab_conn a;

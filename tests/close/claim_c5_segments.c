@@ -33,12 +33,11 @@ static unsigned count_close_segments(int wait_for_ack)
     int state;
     char b;
 
-    CHECK_SYS(shutdown(p.client, SHUT_WR));                      /* FIN -> */
+    CHECK_SYS(shutdown(p.client, SHUT_WR)); /* FIN -> */
     CHECK(lab_read_bounded(p.server, &b, 1, 1000) == 0, "server must see EOF");
     if (wait_for_ack) /* the delayed ACK of the FIN leaves on its own: FIN_WAIT2 */
-        CHECK_SYS(lab_wait_fd_state(p.client, LAB_STATE_BIT(LAB_TCP_FIN_WAIT2), 1000,
-                                    &state));
-    CHECK_SYS(shutdown(p.server, SHUT_WR));                      /* <- FIN(+ACK) */
+        CHECK_SYS(lab_wait_fd_state(p.client, LAB_STATE_BIT(LAB_TCP_FIN_WAIT2), 1000, &state));
+    CHECK_SYS(shutdown(p.server, SHUT_WR)); /* <- FIN(+ACK) */
     CHECK_SYS(lab_wait_fd_state(p.client, LAB_STATE_BIT(LAB_TCP_CLOSE), 1000, &state));
     CHECK_SYS(lab_wait_fd_state(p.server, LAB_STATE_BIT(LAB_TCP_CLOSE), 1000, &state));
     unsigned n = (segs_out(p.client) - c0) + (segs_out(p.server) - s0);

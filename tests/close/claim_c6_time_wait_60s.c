@@ -26,9 +26,8 @@ static struct lab_conn orphan_after_close(int server_closes, int want_state)
         p.server = -1;
     }
     struct lab_conn c;
-    CHECK(lab_diag_wait((struct sockaddr *)&p.client_addr.ss,
-                        (struct sockaddr *)&p.server_addr.ss, LAB_STATE_BIT(want_state),
-                        1000, &c) == 1,
+    CHECK(lab_diag_wait((struct sockaddr *)&p.client_addr.ss, (struct sockaddr *)&p.server_addr.ss,
+                        LAB_STATE_BIT(want_state), 1000, &c) == 1,
           "never reached %s", lab_tcp_state_name(want_state));
     test_pair_close(&p);
     return c;

@@ -6,12 +6,13 @@
 
 /* An established loopback TCP connection and the listener that made it. */
 struct test_pair {
-    int listener, client, server;   /* fds */
+    int listener, client, server;    /* fds */
     struct lab_endpoint client_addr; /* client's local address */
     struct lab_endpoint server_addr; /* server's local (accepted) address */
 };
 
-/* Build a test_pair over host ("127.0.0.1" or "::1") on a kernel-chosen port; exits on failure. */
+/* Build a test_pair over host ("127.0.0.1" or "::1") on a kernel-chosen port; exits on
+ * failure. */
 void test_pair_open(struct test_pair *p, const char *host);
 
 /* Close whatever fds of p are still open (>= 0) and mark them -1. */
@@ -24,7 +25,8 @@ void test_drop_input(int fd);
 /* Remove the filter of test_drop_input; exits on failure. */
 void test_accept_input(int fd);
 
-/* Exit 77 unless this process is outside the host's network namespace (the runner puts it there). */
+/* Exit 77 unless this process is outside the host's network namespace (the runner puts it
+ * there). */
 void test_require_private_netns(void);
 
 #endif
