@@ -88,30 +88,17 @@ static int parse_args(struct client *c, int argc, char *argv[])
                 return -1;
             break;
         default:
-            lab_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
-            return -1;
+            return lab_cli_unknown(&c->cli, opt, argv);
         }
     }
-    if (optind < argc) {
-        lab_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
-        return -1;
-    }
-    if (c->cli.help)
-        return 0;
-    int sc = 0;
-    if (c->cli.scenario && (sc = lab_cli_scenario(PROG, close_scenario_names, c->cli.scenario)) < 0)
-        return -1;
-    c->scenario = (enum close_scenario)sc;
-    if (c->cli.port == 0) {
+    if (c->cli.port == 0 && !c->cli.help) {
         lab_usage_error(PROG, "bad port '0' (a client needs the server's port)");
         return -1;
     }
-    char err[160];
-    if (lab_endpoint_resolve(c->cli.host, c->cli.port, SOCK_STREAM, &c->server, err, sizeof err) <
-        0) {
-        lab_usage_error(PROG, "%s", err);
+    int sc;
+    if (lab_cli_finish(&c->cli, argc, argv, close_scenario_names, &sc, SOCK_STREAM, &c->server) < 0)
         return -1;
-    }
+    c->scenario = (enum close_scenario)sc;
     return 0;
 }
 

@@ -97,26 +97,14 @@ static int parse_args(struct server *s, int argc, char *argv[])
             s->reuseaddr = 1;
             break;
         default:
-            lab_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
-            return -1;
+            return lab_cli_unknown(&s->cli, opt, argv);
         }
     }
-    if (optind < argc) {
-        lab_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
-        return -1;
-    }
-    if (s->cli.help)
-        return 0;
-    int sc = 0;
-    if (s->cli.scenario && (sc = lab_cli_scenario(PROG, close_scenario_names, s->cli.scenario)) < 0)
+    int sc;
+    if (lab_cli_finish(&s->cli, argc, argv, close_scenario_names, &sc, SOCK_STREAM, &s->bind_ep) <
+        0)
         return -1;
     s->scenario = (enum close_scenario)sc;
-    char err[160];
-    if (lab_endpoint_resolve(s->cli.host, s->cli.port, SOCK_STREAM, &s->bind_ep, err, sizeof err) <
-        0) {
-        lab_usage_error(PROG, "%s", err);
-        return -1;
-    }
     return 0;
 }
 

@@ -99,3 +99,34 @@ int lab_cli_common(struct lab_cli *c, int opt, const char *arg, char *const argv
         return 0;
     }
 }
+
+int lab_cli_finish(struct lab_cli *c, int argc, char *const argv[], const char *const scenarios[],
+                   int *scenario, int socktype, struct lab_endpoint *ep)
+{
+    if (optind < argc) {
+        lab_usage_error(c->prog, "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    if (c->help)
+        return 0;
+    *scenario = 0;
+    if (c->scenario != NULL && (*scenario = lab_cli_scenario(c->prog, scenarios, c->scenario)) < 0)
+        return -1;
+    char err[160];
+    if (lab_endpoint_resolve(c->host, c->port, socktype, ep, err, sizeof err) < 0) {
+        lab_usage_error(c->prog, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+int lab_cli_unknown(const struct lab_cli *c, int opt, char *const argv[])
+{
+    /* A short letter another program uses (-H on a server): name the letter,
+     * since argv[optind - 1] may be its value. */
+    if (opt > 0 && opt < 128 && opt != '?')
+        lab_usage_error(c->prog, "unknown option '-%c'", opt);
+    else
+        lab_usage_error(c->prog, "unknown option '%s'", argv[optind - 1]);
+    return -1;
+}

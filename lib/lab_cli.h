@@ -6,6 +6,8 @@
 #include <getopt.h>
 #include <stdint.h>
 
+#include "lab_endpoint.h"
+
 /* Long-option values that have no short letter. */
 enum { LAB_OPT_STEP = 1000, LAB_OPT_FIRST_PRIVATE = 1100 };
 
@@ -49,5 +51,14 @@ int lab_cli_long(const char *prog, const char *option, const char *arg, long min
 
 /* Index of name in the NULL-terminated names, or -1 after printing one line. */
 int lab_cli_scenario(const char *prog, const char *const names[], const char *name);
+
+/* After getopt_long: reject leftover arguments, look up the scenario (index into
+ * *scenario, 0 when none given) and resolve --host/--bind with the port into ep
+ * for socktype. 0, or -1 after printing one line. With --help, only returns 0. */
+int lab_cli_finish(struct lab_cli *c, int argc, char *const argv[], const char *const scenarios[],
+                   int *scenario, int socktype, struct lab_endpoint *ep);
+
+/* Report an option opt (as getopt_long returned it) that the program does not handle; -1. */
+int lab_cli_unknown(const struct lab_cli *c, int opt, char *const argv[]);
 
 #endif
