@@ -1,0 +1,221 @@
+/* unit.lib.cli: the common options, parsed through getopt_long as the
+ * programs do, and the one-line usage errors (exit code 2). */
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "lab_cli.h"
+
+/* stderr is redirected into a file while a call runs, then read back. */
+static FILE *err_file;
+static int saved_stderr;
+
+static void capture_start(void)
+{
+    fflush(stderr);
+    err_file = tmpfile();
+    CHECK(err_file != NULL, "tmpfile");
+    saved_stderr = dup(STDERR_FILENO);
+    CHECK_SYS(saved_stderr);
+    CHECK_SYS(dup2(fileno(err_file), STDERR_FILENO));
+}
+
+static void capture_end(char *buf, size_t len)
+{
+    fflush(stderr);
+    CHECK_SYS(dup2(saved_stderr, STDERR_FILENO));
+    close(saved_stderr);
+    rewind(err_file);
+    size_t n = fread(buf, 1, len - 1, err_file);
+    buf[n] = '\0';
+    fclose(err_file);
+}
+
+/* Exactly one line, "prog: ...", containing each of the NULL-terminated words. */
+static void check_one_line(const char *text, const char *prog, ...)
+{
+    size_t pl = strlen(prog);
+    CHECK(strncmp(text, prog, pl) == 0 && text[pl] == ':' && text[pl + 1] == ' ',
+          "does not start with '%s: ': '%s'", prog, text);
+    const char *nl = strchr(text, '\n');
+    CHECK(nl != NULL && nl[1] == '\0', "not exactly one line: '%s'", text);
+    CHECK(strstr(text, "(try --help)") != NULL, "no hint: '%s'", text);
+    va_list ap;
+    va_start(ap, prog);
+    for (const char *w; (w = va_arg(ap, const char *)) != NULL;)
+        CHECK(strstr(text, w) != NULL, "'%s' missing from '%s'", w, text);
+    va_end(ap);
+}
+
+static const struct option options[] = {LAB_CLI_COMMON_OPTIONS,
+                                        {"host", required_argument, NULL, 'H'},
+                                        {"count", required_argument, NULL, 'c'},
+                                        {NULL, 0, NULL, 0}};
+
+/* Parse argv like a program: 0 all good, -1 at the first bad option (after
+ * the line on stderr, captured into err); unknown-to-lib options are counted. */
+static int parse(struct lab_cli *c, char **argv, char *err, size_t errlen, int *extra)
+{
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    optind = 0; /* full reset for glibc */
+    *extra = 0;
+    capture_start();
+    int opt, rc = 0;
+    while ((opt = getopt_long(argc, argv, LAB_CLI_COMMON_SHORT "c:", options, NULL)) != -1) {
+        int r = lab_cli_common(c, opt, optarg, argv);
+        if (r < 0) {
+            rc = -1;
+            break;
+        }
+        if (r == 0)
+            (*extra)++;
+    }
+    capture_end(err, errlen);
+    return rc;
+}
+
+static void test_common_options(void)
+{
+    struct lab_cli c;
+    char err[1024];
+    int extra;
+
+    lab_cli_init(&c, "close-client", 19001, 3000);
+    CHECK(strcmp(c.prog, "close-client") == 0 && c.port == 19001 && c.timeout_ms == 3000, "init");
+    CHECK(c.host == NULL && c.scenario == NULL && !c.quiet && !c.step && !c.help,
+          "init left something set");
+
+    char *ok[] = {"close-client", "--quiet",    "--step", "--timeout", "250", "--port", "0", "-H",
+                  "::1",          "--scenario", "rst",    "--count=3", "-h",  NULL};
+    CHECK(parse(&c, ok, err, sizeof err, &extra) == 0, "good options refused: %s", err);
+    CHECK(err[0] == '\0', "stderr written: '%s'", err);
+    CHECK(c.quiet && c.step && c.help, "flags not set");
+    CHECK(c.timeout_ms == 250 && c.port == 0, "timeout %d port %u", c.timeout_ms, (unsigned)c.port);
+    CHECK(c.host != NULL && strcmp(c.host, "::1") == 0, "host");
+    CHECK(c.scenario != NULL && strcmp(c.scenario, "rst") == 0, "scenario");
+    CHECK(extra == 1, "program option not left to the program (%d)", extra);
+
+    lab_cli_init(&c, "close-server", 19001, 3000);
+    char *short_forms[] = {"close-server", "-q",      "-t1", "-p", "65535",
+                           "-b",           "0.0.0.0", "-s",  "x",  NULL};
+    CHECK(parse(&c, short_forms, err, sizeof err, &extra) == 0, "short forms: %s", err);
+    CHECK(c.quiet && c.timeout_ms == 1 && c.port == 65535 && strcmp(c.host, "0.0.0.0") == 0 &&
+              strcmp(c.scenario, "x") == 0,
+          "short forms not applied");
+    CHECK(!c.step && !c.help, "unasked flags set");
+
+    /* The upper bound of --timeout is accepted. */
+    lab_cli_init(&c, "p", 1, 1);
+    CHECK(lab_cli_common(&c, 't', "3600000", NULL) == 1 && c.timeout_ms == 3600000, "max timeout");
+    CHECK(lab_cli_common(&c, 'x', NULL, NULL) == 0, "'x' claimed as common");
+    CHECK(lab_cli_common(&c, LAB_OPT_FIRST_PRIVATE, NULL, NULL) == 0,
+          "private option claimed as common");
+}
+
+static void bad(char **argv, const char *w1, const char *w2)
+{
+    struct lab_cli c;
+    char err[1024];
+    int extra;
+    lab_cli_init(&c, "udp-client", 19002, 3000);
+    CHECK(parse(&c, argv, err, sizeof err, &extra) == -1, "accepted %s %s", argv[1],
+          argv[2] ? argv[2] : "");
+    check_one_line(err, "udp-client", w1, w2, (const char *)NULL);
+}
+
+static void test_bad_options(void)
+{
+    bad((char *[]){"udp-client", "--timeout", "abc", NULL}, "timeout", "'abc'");
+    bad((char *[]){"udp-client", "--timeout", "0", NULL}, "timeout", "'0'");
+    bad((char *[]){"udp-client", "--timeout", "-5", NULL}, "timeout", "'-5'");
+    bad((char *[]){"udp-client", "--timeout", "3600001", NULL}, "timeout", "3600000");
+    bad((char *[]){"udp-client", "--timeout=", NULL}, "timeout", "''");
+    bad((char *[]){"udp-client", "-t", "10ms", NULL}, "timeout", "'10ms'");
+    bad((char *[]){"udp-client", "--port", "65536", NULL}, "port", "'65536'");
+    bad((char *[]){"udp-client", "--port", "-1", NULL}, "port", "'-1'");
+    bad((char *[]){"udp-client", "--port", "abc", NULL}, "port", "'abc'");
+    bad((char *[]){"udp-client", "-p", "", NULL}, "port", "''");
+    bad((char *[]){"udp-client", "--host", "", NULL}, "empty address", NULL);
+    bad((char *[]){"udp-client", "--bogus", NULL}, "unknown option", "'--bogus'");
+    bad((char *[]){"udp-client", "-x", NULL}, "unknown option", "'-x'");
+    bad((char *[]){"udp-client", "-qx", NULL}, "unknown option", "'-x'");
+    bad((char *[]){"udp-client", "--port", NULL}, "needs a value", "'--port'");
+    bad((char *[]){"udp-client", "-t", NULL}, "needs a value", "'-t'");
+    bad((char *[]){"udp-client", "--quiet", "--scenario", NULL}, "needs a value", "'--scenario'");
+
+    /* A bad value leaves the setting alone. */
+    struct lab_cli c;
+    lab_cli_init(&c, "udp-client", 19002, 3000);
+    char err[256];
+    capture_start();
+    CHECK(lab_cli_common(&c, 'p', "99999", NULL) == -1, "bad port accepted");
+    CHECK(lab_cli_common(&c, 't', "", NULL) == -1, "empty timeout accepted");
+    capture_end(err, sizeof err);
+    CHECK(c.port == 19002 && c.timeout_ms == 3000, "bad values changed the settings");
+}
+
+static void test_scenario_and_usage(void)
+{
+    static const char *const names[] = {"normal", "rst", "half-close", NULL};
+    char err[1024];
+
+    capture_start();
+    int i0 = lab_cli_scenario("close-server", names, "normal");
+    int i2 = lab_cli_scenario("close-server", names, "half-close");
+    capture_end(err, sizeof err);
+    CHECK(i0 == 0 && i2 == 2, "indexes %d %d", i0, i2);
+    CHECK(err[0] == '\0', "stderr written for known names: '%s'", err);
+
+    capture_start();
+    int bad = lab_cli_scenario("close-server", names, "nope");
+    capture_end(err, sizeof err);
+    CHECK(bad == -1, "unknown scenario gave %d", bad);
+    check_one_line(err, "close-server", "'nope'", "normal, rst, half-close", (const char *)NULL);
+
+    capture_start();
+    bad = lab_cli_scenario("close-server", names, "");
+    capture_end(err, sizeof err);
+    CHECK(bad == -1, "empty scenario gave %d", bad);
+    check_one_line(err, "close-server", "''", (const char *)NULL);
+
+    /* Many long names: the list is cut, the line stays one line. */
+    static char long_names[40][32];
+    const char *many[41];
+    for (int i = 0; i < 40; i++) {
+        snprintf(long_names[i], sizeof long_names[i], "scenario-number-%02d-xxxxxx", i);
+        many[i] = long_names[i];
+    }
+    many[40] = NULL;
+    capture_start();
+    bad = lab_cli_scenario("p", many, "zzz");
+    capture_end(err, sizeof err);
+    CHECK(bad == -1, "unknown among many gave %d", bad);
+    check_one_line(err, "p", "'zzz'", "scenario-number-00", (const char *)NULL);
+
+    capture_start();
+    int rc = lab_usage_error("backlog-client", "bad thing %d of %s", 3, "four");
+    capture_end(err, sizeof err);
+    CHECK(rc == 2, "lab_usage_error returned %d", rc);
+    CHECK(strcmp(err, "backlog-client: bad thing 3 of four (try --help)\n") == 0, "usage line '%s'",
+          err);
+
+    long v = 0;
+    capture_start();
+    CHECK(lab_cli_long("p", "count", "12", 1, 20, &v) == 0 && v == 12, "count 12");
+    CHECK(lab_cli_long("p", "count", "21", 1, 20, &v) == -1 && v == 12, "count 21");
+    capture_end(err, sizeof err);
+    check_one_line(err, "p", "count", "'21'", (const char *)NULL);
+}
+
+int main(void)
+{
+    test_common_options();
+    test_bad_options();
+    test_scenario_and_usage();
+    puts("ok");
+    return 0;
+}

@@ -1,0 +1,164 @@
+/* unit.lib.kstat: sysctls read and written by dotted name, and counters read
+ * from /proc/net/netstat and /proc/net/snmp, in this test's own namespace. */
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "lab_kstat.h"
+#include "lab_sock.h"
+#include "lab_tcpstate.h"
+#include "testlib.h"
+
+static void test_sysctl(void)
+{
+    long v = -1;
+    CHECK_SYS(lab_sysctl_read("net.core.somaxconn", &v));
+    CHECK(v > 0 && v <= 65535 * 2, "somaxconn %ld", v);
+    long slash = -1;
+    CHECK_SYS(lab_sysctl_read("net/core/somaxconn", &slash));
+    CHECK(slash == v, "slashed name reads %ld, dotted %ld", slash, v);
+
+    /* Writing is per namespace: only where no one else can be hurt. */
+    test_require_private_netns();
+    CHECK_SYS(lab_sysctl_write("net.core.somaxconn", 1234));
+    CHECK_SYS(lab_sysctl_read("net.core.somaxconn", &v));
+    CHECK(v == 1234, "somaxconn reads back %ld, wrote 1234", v);
+    CHECK_SYS(lab_sysctl_write("net.core.somaxconn", 7));
+    CHECK_SYS(lab_sysctl_read("net.core.somaxconn", &v));
+    CHECK(v == 7, "somaxconn reads back %ld, wrote 7", v);
+
+    /* The value takes effect: a larger backlog is clamped to it. */
+    struct lab_endpoint ep;
+    char err[128];
+    CHECK(lab_endpoint_resolve("127.0.0.1", 0, SOCK_STREAM, &ep, err, sizeof err) == 0, "%s", err);
+    int lfd = lab_tcp_listen(&ep, 100, 0);
+    CHECK_SYS(lfd);
+    unsigned queued, limit;
+    CHECK_SYS(lab_tcp_listen_queue(lfd, &queued, &limit));
+    CHECK(limit == 7, "backlog 100 with somaxconn 7: limit %u", limit);
+    close(lfd);
+
+    /* The kernel's own range check comes back as the errno. */
+    CHECK_SYS(lab_sysctl_read("net.ipv4.ip_default_ttl", &v));
+    CHECK(v == 64, "ip_default_ttl %ld", v);
+    CHECK_ERRNO(lab_sysctl_write("net.ipv4.ip_default_ttl", 0), EINVAL);
+    CHECK_ERRNO(lab_sysctl_write("net.ipv4.ip_default_ttl", 256), EINVAL);
+    CHECK_SYS(lab_sysctl_write("net.ipv4.ip_default_ttl", 255));
+    CHECK_SYS(lab_sysctl_read("net.ipv4.ip_default_ttl", &v));
+    CHECK(v == 255, "ip_default_ttl %ld", v);
+    CHECK_ERRNO(lab_sysctl_write("net.ipv4.ip_default_ttl", -5), EINVAL);
+    CHECK_SYS(lab_sysctl_read("net.ipv4.ip_default_ttl", &v));
+    CHECK(v == 255, "ip_default_ttl %ld after refused writes", v);
+}
+
+static void test_sysctl_bad_names(void)
+{
+    long v = 4242;
+    CHECK_ERRNO(lab_sysctl_read("net.core.no_such_thing", &v), ENOENT);
+    CHECK_ERRNO(lab_sysctl_write("net.core.no_such_thing", 1), ENOENT);
+    CHECK_ERRNO(lab_sysctl_read("..", &v), EINVAL);
+    CHECK_ERRNO(lab_sysctl_read("net...core.somaxconn", &v), EINVAL);
+    CHECK_ERRNO(lab_sysctl_read("../../etc/hostname", &v), EINVAL);
+    CHECK_ERRNO(lab_sysctl_read("net/../../../etc/hostname", &v), EINVAL);
+    CHECK_ERRNO(lab_sysctl_write("../../proc/self/oom_score_adj", 1), EINVAL);
+    /* A name longer than any path is refused, not truncated into another one. */
+    char longname[400];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    CHECK_ERRNO(lab_sysctl_read(longname, &v), EINVAL);
+    /* A directory, and a sysctl that is not an integer. */
+    CHECK(lab_sysctl_read("net.core", &v) == -1, "read a directory");
+    CHECK_ERRNO(lab_sysctl_read("net.ipv4.tcp_congestion_control", &v), EPROTO);
+    CHECK(v == 4242, "value written on failure (%ld)", v);
+}
+
+static void test_counters(void)
+{
+    unsigned long long v = 1ULL << 60;
+    CHECK_SYS(lab_netstat_read("TcpExt", "ListenOverflows", &v));
+    CHECK(v == 0, "fresh namespace has ListenOverflows %llu", v);
+    CHECK_SYS(lab_netstat_read("TcpExt", "ListenDrops", &v));
+    CHECK_SYS(lab_netstat_read("Tcp", "ActiveOpens", &v)); /* /proc/net/snmp */
+
+    unsigned long long before, after;
+    CHECK_SYS(lab_netstat_read("Udp", "InDatagrams", &before));
+    /* One datagram to ourselves moves it by exactly one. */
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    CHECK_SYS(u);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    CHECK_SYS(bind(u, (struct sockaddr *)&a, sizeof a));
+    socklen_t len = sizeof a;
+    CHECK_SYS(getsockname(u, (struct sockaddr *)&a, &len));
+    CHECK_SYS(sendto(u, "x", 1, 0, (struct sockaddr *)&a, sizeof a));
+    char b;
+    CHECK(lab_read_bounded(u, &b, 1, 1000) == 1, "datagram not received");
+    CHECK_SYS(lab_netstat_read("Udp", "InDatagrams", &after));
+    CHECK(after == before + 1, "InDatagrams %llu -> %llu, want +1", before, after);
+    /* "UdpLite" shares the prefix but is a different group. */
+    CHECK_SYS(lab_netstat_read("UdpLite", "InDatagrams", &v));
+    CHECK(v == 0, "UdpLite InDatagrams %llu", v);
+    close(u);
+
+    /* A full accept queue: the dropped SYN is counted as an overflow. */
+    struct lab_endpoint ep, lst;
+    char err[128];
+    CHECK(lab_endpoint_resolve("127.0.0.1", 0, SOCK_STREAM, &ep, err, sizeof err) == 0, "%s", err);
+    int lfd = lab_tcp_listen(&ep, 0, 0);
+    CHECK_SYS(lfd);
+    CHECK_SYS(lab_endpoint_local(lfd, &lst));
+    int c1 = lab_tcp_connect(&lst, 1000);
+    CHECK_SYS(c1);
+    int c2 = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK_SYS(c2);
+    CHECK_SYS(lab_set_nonblocking(c2, 1));
+    CHECK(connect(c2, (struct sockaddr *)&lst.ss, lst.len) == -1 && errno == EINPROGRESS,
+          "connect errno=%s", lab_errno_name(errno));
+    long long deadline = lab_now_ms() + 1000;
+    do {
+        CHECK_SYS(lab_netstat_read("TcpExt", "ListenOverflows", &v));
+        if (v == 0)
+            lab_pause_ms(1);
+    } while (v == 0 && lab_now_ms() < deadline);
+    CHECK(v >= 1, "ListenOverflows still %llu", v);
+    close(c2);
+    close(c1);
+    close(lfd);
+
+    /* IPv6 counters: one "Name value" per line in /proc/net/snmp6. */
+    CHECK_SYS(lab_snmp6_read("Udp6InDatagrams", &before));
+    int u6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    CHECK_SYS(u6);
+    struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    CHECK_SYS(bind(u6, (struct sockaddr *)&a6, sizeof a6));
+    len = sizeof a6;
+    CHECK_SYS(getsockname(u6, (struct sockaddr *)&a6, &len));
+    CHECK_SYS(sendto(u6, "x", 1, 0, (struct sockaddr *)&a6, sizeof a6));
+    CHECK(lab_read_bounded(u6, &b, 1, 1000) == 1, "IPv6 datagram not received");
+    CHECK_SYS(lab_snmp6_read("Udp6InDatagrams", &after));
+    CHECK(after == before + 1, "Udp6InDatagrams %llu -> %llu, want +1", before, after);
+    close(u6);
+    v = 4242;
+    CHECK_ERRNO(lab_snmp6_read("Udp6InDatagram", &v), ENOENT); /* a prefix is not a name */
+    CHECK_ERRNO(lab_snmp6_read("NoSuchCounter6", &v), ENOENT);
+    CHECK_ERRNO(lab_snmp6_read("", &v), ENOENT);
+    CHECK(v == 4242, "value written on failure (%llu)", v);
+
+    v = 4242;
+    CHECK_ERRNO(lab_netstat_read("TcpExt", "NoSuchCounter", &v), ENOENT);
+    CHECK_ERRNO(lab_netstat_read("NoSuchGroup", "InDatagrams", &v), ENOENT);
+    CHECK_ERRNO(lab_netstat_read("Tcp", "ListenOverflows", &v), ENOENT);
+    CHECK_ERRNO(lab_netstat_read("TcpEx", "ListenOverflows", &v), ENOENT);
+    CHECK_ERRNO(lab_netstat_read("", "", &v), ENOENT);
+    CHECK(v == 4242, "value written on failure (%llu)", v);
+}
+
+int main(void)
+{
+    test_sysctl_bad_names();
+    test_counters();
+    test_sysctl(); /* last: it skips outside a private namespace */
+    puts("ok");
+    return 0;
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# demo_udp.sh SCENARIO v4|v6: run udp-server and udp-client for one scenario
+# in this test's private namespace and check what they narrate. Lines are
+# matched with bash itself: on slow machines every grep costs a process.
+source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
+scenario=$1
+family=$2
+if [[ $family == v6 ]]; then
+    host=::1 addr='\[::1\]' udp=Udp6 icmp=ICMPv6
+else
+    host=127.0.0.1 addr='127\.0\.0\.1' udp='Udp ' icmp=ICMP
+fi
+S="$WORK/server.out"
+C="$WORK/client.out"
+
+# match_line FILE START REGEX: number of the first line after START matching REGEX
+# (in FOUND, 0 if none); the capture groups stay in BASH_REMATCH.
+match_line() {
+    local -a lines
+    local i
+    mapfile -t lines <"$1"
+    FOUND=0
+    for ((i = $2; i < ${#lines[@]}; i++)); do
+        if [[ ${lines[i]} =~ $3 ]]; then
+            FOUND=$((i + 1))
+            return 0
+        fi
+    done
+}
+expect_line() {
+    match_line "$1" 0 "$2"
+    ((FOUND > 0)) || fail "${1##*/} has no line matching /$2/"
+}
+expect_no_line() {
+    match_line "$1" 0 "$2"
+    ((FOUND == 0)) || fail "${1##*/} has a line matching /$2/"
+}
+expect_order() {
+    local file=$1 at=0 re
+    shift
+    for re in "$@"; do
+        match_line "$file" "$at" "$re"
+        ((FOUND > 0)) || fail "${file##*/}: no line matching /$re/ after line $at"
+        at=$FOUND
+    done
+}
+
+# serve COUNT: a server for this scenario that stops after COUNT datagrams.
+serve() {
+    start_server udp-server --scenario "$scenario" --bind "$host" --count "$1" --timeout 3000
+    [[ $SERVER_PORT == 19002 ]] || fail "server on port $SERVER_PORT, want 19002"
+}
+
+client() {
+    run_client udp-client 0 --scenario "$scenario" --host "$host" "$@"
+}
+
+case $scenario in
+echo-unconnected)
+    serve 1
+    client
+    wait_server
+    expect_order "$C" "getsockname\(\) -> (0\.0\.0\.0|\[::\]):0 " \
+        "sendto\($addr:19002, \"hello, unconnected\"\) -> 18" \
+        "getsockname\(\) -> (0\.0\.0\.0|\[::\]):[1-9][0-9]* \(bound by sendto\)" \
+        "recvfrom\(\) -> 18 bytes \"hello, unconnected\" from $addr:19002"
+    expect_line "$C" ":([0-9]+) \(bound by sendto\)"
+    port=${BASH_REMATCH[1]}
+    expect_line "$S" "recvfrom\(\) on $addr:19002 -> 18 bytes \"hello, unconnected\" from $addr:$port\$"
+    expect_line "$S" "sendto\($addr:$port\) from $addr:19002 -> 18 bytes"
+    ;;
+echo-connected)
+    serve 1
+    client
+    wait_server
+    expect_line "$C" "${udp}OutDatagrams ([0-9]+) -> \\1, ${udp}InDatagrams ([0-9]+) -> \\2 across connect"
+    expect_order "$C" "connect\($addr:19002\) -> 0" \
+        "getsockname\(\) -> $addr:[1-9][0-9]* \(chosen by connect\)" \
+        "getpeername\(\) -> $addr:19002" "send\(\"hello, connected\"\) -> 16" \
+        "recvfrom\(\) -> 16 bytes \"hello, connected\" from $addr:19002"
+    expect_line "$C" ":([0-9]+) \(chosen by connect\)"
+    port=${BASH_REMATCH[1]}
+    expect_line "$S" "from $addr:$port\$"
+    ;;
+refused-unconnected)
+    serve 1
+    client --timeout 150
+    expect_order "$C" "sendto\($addr:[0-9]+, \"anyone there\?\"\) -> 13" \
+        "InDestUnreachs went up" "recvfrom\(\): nothing within 150 ms"
+    expect_no_line "$C" "errno="
+    expect_no_line "$S" "recvfrom\(\) on"
+    ;;
+refused-connected)
+    serve 1
+    client
+    expect_order "$C" "connect\($addr:[0-9]+\) -> 0" "send\(\"anyone there\?\"\) -> 13" \
+        "recvfrom\(\) -> -1  errno=ECONNREFUSED" "recv\(\) again -> -1  errno=EAGAIN"
+    expect_no_line "$S" "recvfrom\(\) on"
+    ;;
+recverr)
+    serve 1
+    client
+    if [[ $family == v6 ]]; then t='type=1 code=4' from='::1'; else t='type=3 code=3' from='127.0.0.1'; fi
+    expect_order "$C" "setsockopt\(IP(V6)?_RECVERR, 1\) -> 0" "POLLERR" \
+        "recvfrom\(\) -> -1  errno=ECONNREFUSED" \
+        "recvmsg\(MSG_ERRQUEUE\) -> original 13 bytes \"anyone there\?\" to $addr:[0-9]+" \
+        "errno=ECONNREFUSED origin=$icmp $t \(destination unreachable, port unreachable\) from $from\$"
+    expect_no_line "$S" "recvfrom\(\) on"
+    ;;
+reconnect)
+    serve 2
+    client
+    wait_server
+    expect_order "$C" "connect\($addr:19002\) -> 0" "getpeername\(\) -> $addr:19002" \
+        "from $addr:19002" "connect\($addr:19003\) -> 0" "getpeername\(\) -> $addr:19003" \
+        "\(same port" "recvfrom\(\) -> 20 bytes \"hello, second server\" from $addr:19003" \
+        "late datagram never arrived: ${udp}NoPorts went up by 1, recv\(\) -> EAGAIN"
+    expect_no_line "$C" "bytes \"late"
+    expect_line "$S" "from $addr:19002 -> 35 bytes \"late datagram from the first server\""
+    ;;
+disconnect)
+    serve 2
+    client
+    wait_server
+    expect_order "$C" "connect\($addr:19002\) -> 0" \
+        "copy from the second port never arrived: ${udp}NoPorts went up by 1" \
+        "connect\(AF_UNSPEC\) -> 0" "getpeername\(\) -> -1  errno=ENOTCONN" \
+        "getsockname\(\) -> (0\.0\.0\.0|\[::\]):0\$" \
+        "send\(\"no address\"\) -> -1  errno=EDESTADDRREQ" \
+        "sendto\($addr:19002, \"after disconnect\"\) -> 16" \
+        "from $addr:1900[23]" "from $addr:1900[23]" "filter is lifted"
+    ;;
+filter)
+    serve 3
+    client
+    wait_server
+    expect_order "$C" "connect\($addr:19002\) -> 0" \
+        "reply from the second port never arrived: ${udp}NoPorts went up by 1" \
+        "recvfrom\(\) -> 27 bytes \"from the unconnected socket\" from $addr:19003" \
+        "sendto\($addr:19003, \"sendto while connected\"\) -> 22" \
+        "answer to it never arrived" "getpeername\(\) -> $addr:19002"
+    expect_line "$S" "recvfrom\(\) on $addr:19003 -> 22 bytes \"sendto while connected\""
+    expect_line "$S" "sendto\(.*\) from $addr:19003 -> 25 bytes"
+    ;;
+ttl)
+    serve 1
+    client --ttl 1
+    wait_server
+    if [[ $family == v6 ]]; then
+        expect_line "$C" "setsockopt\(IPV6_UNICAST_HOPS, 0\) -> 0"
+        expect_line "$C" "setsockopt\(IPV6_UNICAST_HOPS, 256\) -> -1  errno=EINVAL"
+        expect_line "$C" "delivered with hop limit 1: the server answered"
+    else
+        expect_line "$C" "setsockopt\(IP_TTL, 0\) -> -1  errno=EINVAL"
+        expect_line "$C" "setsockopt\(IP_TTL, 256\) -> -1  errno=EINVAL"
+        expect_line "$C" "setsockopt\(IP_TTL, -1\) -> 0, getsockopt\(\) reads 64"
+        expect_line "$C" "delivered with TTL 1: the server answered"
+    fi
+    # Without a server the same probe comes back as port unreachable.
+    run_client udp-client 0 --scenario ttl --host "$host" --port 9 --ttl 3 -q
+    expect_line "$C" "delivered with (TTL|hop limit) 3, but nothing listens on that port"
+    ;;
+bench)
+    client --count 50 --rounds 3
+    for m in "unconnected sendto\(\)" "connected send\(\)" "connected sendto\(addr\)"; do
+        expect_line "$C" "median $m +[0-9]+ datagrams/s"
+    done
+    expect_line "$C" "ratio connected send\(\) / unconnected sendto\(\) = [0-9.]+"
+    ;;
+*)
+    fail "unknown scenario $scenario"
+    ;;
+esac
+echo "ok: $scenario $family"

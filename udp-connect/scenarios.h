@@ -1,0 +1,57 @@
+/* The udp-connect scenarios: both programs take the same names; the server
+ * plays a part only in some of them (see UDP_SCENARIO_HELP). */
+#ifndef UDP_CONNECT_SCENARIOS_H
+#define UDP_CONNECT_SCENARIOS_H
+
+#define UDP_DEMO_PORT 19002
+#define UDP_DEMO_SECOND_PORT 19003
+
+enum udp_scenario {
+    SC_ECHO_UNCONNECTED,
+    SC_ECHO_CONNECTED,
+    SC_REFUSED_UNCONNECTED,
+    SC_REFUSED_CONNECTED,
+    SC_RECVERR,
+    SC_RECONNECT,
+    SC_DISCONNECT,
+    SC_FILTER,
+    SC_TTL,
+    SC_BENCH,
+};
+
+static const char *const udp_scenario_names[] = {
+    "echo-unconnected",
+    "echo-connected",
+    "refused-unconnected",
+    "refused-connected",
+    "recverr",
+    "reconnect",
+    "disconnect",
+    "filter",
+    "ttl",
+    "bench",
+    NULL,
+};
+
+#define UDP_SCENARIO_HELP                                                                          \
+    "Scenarios (give both programs the same one):\n"                                               \
+    "  echo-unconnected     sendto/recvfrom: the reply arrives with no connect (C14)\n"            \
+    "  echo-connected       connect sends nothing (C11); send/recv; getpeername\n"                 \
+    "  refused-unconnected  sendto a closed port: no error, recvfrom times out (C12)\n"            \
+    "  refused-connected    the same connected: ECONNREFUSED, once (C13)\n"                        \
+    "  recverr              IP_RECVERR: the unconnected socket gets the ICMP error,\n"             \
+    "                       the error queue says which one and from whom\n"                        \
+    "  reconnect            connect to port P, then to the second port: the first\n"               \
+    "                       server's late datagram no longer arrives (C16)\n"                      \
+    "  disconnect           connect(AF_UNSPEC): ENOTCONN, EDESTADDRREQ, filter lifted\n"           \
+    "                       (C17)\n"                                                               \
+    "  filter               the server answers from its second port: the connected\n"              \
+    "                       socket never sees it, the unconnected one does (C15)\n"                \
+    "  ttl                  IP_TTL/IPV6_UNICAST_HOPS limits; time exceeded from a\n"               \
+    "                       router via the error queue (C7)\n"                                     \
+    "  bench                datagrams per second: sendto vs connected send\n"                      \
+    "The server echoes in every scenario; it opens its second port for reconnect,\n"               \
+    "disconnect and filter. refused-*, recverr and bench need no server (the client\n"             \
+    "aims at a port where nothing listens, or at its own sink).\n"
+
+#endif
