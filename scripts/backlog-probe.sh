@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# backlog-probe.sh: the listen backlog in one terminal. Runs backlog-server
+# and backlog-client in a private network namespace (so sysctls may change),
+# steps them, snapshots `ss -tanoi`, `ss -lnt` and nstat's counter deltas,
+# captures lo with tcpdump and prints both sides' narration, the snapshots,
+# the packets and a ladder diagram where the dropped SYNs stand unanswered.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+    cat <<'TEXT'
+Usage: scripts/backlog-probe.sh [OPTION]...
+Run backlog-server and backlog-client (default scenario fill) in a private
+network namespace, stepping both with --step, and print:
+  1. both sides' narration, merged by time and marked by side;
+  2. snapshots of `ss -tanoi`, `ss -lnt` (Recv-Q = accept queue, Send-Q =
+     backlog) and `nstat` (ListenOverflows/ListenDrops since the last one);
+  3. the packets tcpdump saw on lo;
+  4. a ladder diagram: every connection's SYNs, the SYN-ACKs that came
+     back, and the SYNs the full queue left unanswered.
+Everything is kept in the run directory.
+
+TEXT
+    sl_common_help
+    cat <<'TEXT'
+
+Examples:
+  scripts/backlog-probe.sh
+  scripts/backlog-probe.sh --server-arg --backlog --server-arg 2 --client-arg --connections --client-arg 5
+  scripts/backlog-probe.sh --scenario drain
+TEXT
+}
+
+sl_parse_common "$@"
+if ((SL_HELP)); then
+    usage
+    exit 0
+fi
+SL_SCENARIO=${SL_SCENARIO:-fill}
+sl_find_bin backlog-server backlog-client
+sl_enter_netns "$@"
+
+sl_snapshot_extra() {
+    sl_show ss -lnt
+    printf '$ nstat   (counters that moved since the previous snapshot)\n'
+    NSTAT_HISTORY="$SL_TMP/nstat.history" nstat 2>&1 | sed -e '/^#kernel/d' -e 's/^/  /'
+}
+# The client has no step between its connect phase and its final close: take
+# a snapshot (best effort) as soon as it reports what the queue did.
+SL_SNAP_ON='(completed|waiting in) .*state=SYN_SENT|FULL'
+port=$(sl_port_arg 19004)
+sl_pair_main backlog-server backlog-client "$port" 3000

@@ -1,0 +1,222 @@
+# ladder.awk: draw a ladder diagram from `tcpdump -nn -tt -S -r FILE` text.
+#
+# Variables: t0 (epoch of the run's start), sports (server ports, comma
+# separated), states (file of "time side STATE" lines from the narration).
+#
+# One row per segment: time, the state the client entered, an arrow with the
+# flags, seq/ack relative to each side's initial sequence number and the
+# payload length, the state the server entered. States follow TCP's state
+# machine segment by segment; a "*" marks a state the program's own narration
+# reported at that moment (TCP_INFO or sock_diag), so the drawing and the
+# kernel's word can be compared. UDP datagrams and ICMP errors get an arrow
+# each, without states.
+
+function flagnames(f,    out, i, c, name) {
+    out = ""
+    for (i = 1; i <= length(f); i++) {
+        c = substr(f, i, 1)
+        name = c == "S" ? "SYN" : c == "F" ? "FIN" : c == "R" ? "RST" : c == "P" ? "PSH" : \
+               c == "." ? "ACK" : c == "U" ? "URG" : c == "E" ? "ECE" : c == "W" ? "CWR" : c
+        out = out (out == "" ? "" : ",") name
+    }
+    return out
+}
+
+function splitaddr(s, part,    r) {
+    sub(/[:,]$/, "", s)
+    if (match(s, /\.[0-9]+$/)) {
+        part["addr"] = substr(s, 1, RSTART - 1)
+        part["port"] = substr(s, RSTART + 1)
+    } else {
+        part["addr"] = s
+        part["port"] = ""
+    }
+}
+
+function rel(x, base) { return (x - base + 4294967296) % 4294967296 }
+
+# enter(row, side, state): side entered state with this row's segment.
+function enter(r, side, st, c) {
+    if (st == "" || st == cur[c, side]) return
+    cur[c, side] = st
+    rowstate[r, side] = st
+    nent[side]++
+    ent_row[side, nent[side]] = r
+}
+
+function addrow(t, dir, label, c) {
+    nrows++
+    rowt[nrows] = t
+    rowdir[nrows] = dir
+    rowlabel[nrows] = label
+    rowconn[nrows] = c
+    if (length(label) > maxlabel) maxlabel = length(label)
+    return nrows
+}
+
+BEGIN {
+    n = split(sports, sp, ",")
+    for (i = 1; i <= n; i++) isserver[sp[i]] = 1
+    ns = 0
+    while ((getline line < states) > 0) {
+        split(line, wd, " ")
+        ns++
+        st_t[ns] = wd[1]; st_side[ns] = wd[2]; st_name[ns] = wd[3]
+    }
+    maxlabel = 0
+}
+
+$2 == "IP" || $2 == "IP6" {
+    t = $1 - t0
+    splitaddr($3, a); splitaddr($5, b)
+    rest = $0
+    sub(/^[^:]*: /, "", rest) # the text after "SRC > DST: "
+    if (rest ~ /^ICMP/) {
+        msg = rest
+        sub(/, length [0-9]+$/, "", msg)
+        # The quoted datagram names the port: a server port means the error
+        # answers the client's datagram to the server.
+        qport = ""
+        if (match(msg, /port [0-9]+/)) qport = substr(msg, RSTART + 5, RLENGTH - 5)
+        dir = (qport in isserver) ? "s2c" : (a["addr"] == serveraddr ? "s2c" : "c2s")
+        m = msg
+        sub(/^ICMP6?,? */, "", m)
+        addrow(t, dir, "ICMP " m, "")
+        next
+    }
+    if (a["port"] in isserver) { dir = "s2c"; sport = a["port"]; cport = b["port"]; caddr = b["addr"]; saddr = a["addr"] }
+    else if (b["port"] in isserver) { dir = "c2s"; sport = b["port"]; cport = a["port"]; caddr = a["addr"]; saddr = b["addr"] }
+    else if (!learned && rest ~ /^(UDP|Flags \[S\])/) {
+        # No known server port (a client aiming at a closed port): the first
+        # sender is the client.
+        learned = 1; isserver[b["port"]] = 1
+        dir = "c2s"; sport = b["port"]; cport = a["port"]; caddr = a["addr"]; saddr = b["addr"]
+    } else next
+    if (serveraddr == "") { serveraddr = saddr; clientaddr = caddr; serverport = sport }
+    c = cport
+    if (!(c in seenconn)) { seenconn[c] = 1; nconn++ }
+    if (rest ~ /^UDP/) {
+        len = rest; sub(/.*length /, "", len)
+        addrow(t, dir, "UDP len=" len, c)
+        next
+    }
+    if (rest !~ /^Flags \[/) next
+    tcp = 1
+    f = rest; sub(/^Flags \[/, "", f); sub(/\].*/, "", f)
+    hasack = index(f, ".") > 0
+    seq = ""; ackv = ""; len = 0
+    if (match(rest, /seq [0-9]+(:[0-9]+)?/)) {
+        s = substr(rest, RSTART + 4, RLENGTH - 4)
+        split(s, sv, ":"); seq = sv[1] + 0
+    }
+    if (match(rest, /ack [0-9]+/)) ackv = substr(rest, RSTART + 4, RLENGTH - 4) + 0
+    if (match(rest, /length [0-9]+/)) len = substr(rest, RSTART + 7, RLENGTH - 7) + 0
+    snd = dir == "c2s" ? "client" : "server"
+    rcv = dir == "c2s" ? "server" : "client"
+    syn = index(f, "S") > 0; fin = index(f, "F") > 0; rst = index(f, "R") > 0
+    if (syn) {
+        retrans = ((c, snd) in base) && base[c, snd] == seq
+        base[c, snd] = seq
+    } else if (!((c, snd) in base) && seq != "") {
+        base[c, snd] = seq - 1
+    }
+    if (seq == "" && ((c, snd) in nxt)) seq = nxt[c, snd] # a pure ACK: tcpdump omits its seq
+    if (seq != "" && (!((c, snd) in nxt) || rel(seq + len + syn + fin, nxt[c, snd]) < 2147483648)) nxt[c, snd] = (seq + len + syn + fin) % 4294967296
+    lab = flagnames(f)
+    if (seq != "") lab = lab " seq=" rel(seq, base[c, snd])
+    if (hasack && ackv != "" && ((c, rcv) in base)) lab = lab " ack=" rel(ackv, base[c, rcv])
+    lab = lab " len=" len
+    if (syn && retrans) lab = lab " (again)"
+    r = addrow(t, dir, lab, c)
+    # State changes, sender first.
+    if (rst) {
+        enter(r, snd, "CLOSE", c)
+        enter(r, rcv, "CLOSE", c)
+        next
+    }
+    if (syn && !hasack) {
+        enter(r, snd, "SYN_SENT", c)
+        lastsyn[c] = r
+        issyn[r] = 1
+        next
+    }
+    if (syn && hasack) {
+        if (c in lastsyn) answered[lastsyn[c]] = 1
+        enter(r, snd, "SYN_RECV", c)
+        enter(r, rcv, "ESTABLISHED", c)
+        next
+    }
+    # An ACK that covers the receiver's FIN (or its SYN)?
+    acksfin = ((c, rcv) in finend) && hasack && rel(ackv, finend[c, rcv]) < 2147483648
+    if (hasack && cur[c, rcv] == "SYN_RECV") enter(r, rcv, "ESTABLISHED", c)
+    if (fin) {
+        finend[c, snd] = seq + len + 1
+        if (cur[c, snd] == "CLOSE_WAIT") enter(r, snd, "LAST_ACK", c)
+        else if (cur[c, snd] == "ESTABLISHED" || cur[c, snd] == "") enter(r, snd, "FIN_WAIT1", c)
+        else if (cur[c, snd] == "FIN_WAIT1" && !acksfin) enter(r, snd, "CLOSING", c)
+        if (cur[c, rcv] == "ESTABLISHED" || cur[c, rcv] == "") enter(r, rcv, "CLOSE_WAIT", c)
+        else if (cur[c, rcv] == "FIN_WAIT1") enter(r, rcv, acksfin ? "TIME_WAIT" : "CLOSING", c)
+        else if (cur[c, rcv] == "FIN_WAIT2") enter(r, rcv, "TIME_WAIT", c)
+        next
+    }
+    if (acksfin) {
+        if (cur[c, rcv] == "FIN_WAIT1") enter(r, rcv, "FIN_WAIT2", c)
+        else if (cur[c, rcv] == "CLOSING") enter(r, rcv, "TIME_WAIT", c)
+        else if (cur[c, rcv] == "LAST_ACK") enter(r, rcv, "CLOSE", c)
+    }
+}
+
+# Did side's narration report state st between rows r and the side's next
+# state change (10 ms slack either way)?
+function narrated(side, st, r,    i, lo, hi, k) {
+    lo = rowt[r] - 0.010
+    hi = 1e18
+    for (k = 1; k <= nent[side]; k++)
+        if (ent_row[side, k] == r && k < nent[side]) { hi = rowt[ent_row[side, k + 1]] + 0.010; break }
+    for (i = 1; i <= ns; i++)
+        if (st_side[i] == side && st_name[i] == st && st_t[i] >= lo && st_t[i] <= hi) return 1
+    return 0
+}
+
+function cell(r, side,    st) {
+    if (!((r, side) in rowstate)) return ""
+    st = rowstate[r, side]
+    # With several connections the narration cannot say which one it means.
+    return st (nconn <= 1 && narrated(side, st, r) ? "*" : "")
+}
+
+END {
+    if (nrows == 0) { print "  (no segment between the client and the server in the capture)"; exit }
+    for (r = 1; r <= nrows; r++) {
+        if (nconn > 1 && rowconn[r] != "") rowlabel[r] = ":" rowconn[r] " " rowlabel[r]
+        if (length(rowlabel[r]) > maxlabel) maxlabel = length(rowlabel[r])
+    }
+    w = maxlabel + 8
+    ctitle = "client " clientaddr
+    stitle = "server " serveraddr (serverport != "" ? ":" serverport : "")
+    printf "%9s  %-13s %-" w "s  %s\n", "time", "", ctitle, stitle
+    for (r = 1; r <= nrows; r++) {
+        lab = rowlabel[r]
+        pad = w - length(lab) - 6
+        dashes = sprintf("%" (pad > 0 ? pad : 0) "s", ""); gsub(/ /, "-", dashes)
+        if (rowdir[r] == "c2s") arrow = "--[" lab "]" dashes "->"
+        else arrow = "<-" dashes "[" lab "]--"
+        note = cell(r, "server")
+        if (issyn[r] && !answered[r]) {
+            note = "(no SYN,ACK: unanswered)"
+            unanswered++
+            ulist = ulist " :" rowconn[r]
+        }
+        printf "%9.4f  %13s %-" w "s  %s\n", rowt[r], cell(r, "client"), arrow, note
+    }
+    if (unanswered) {
+        print ""
+        printf "  SYNs left unanswered: %d (%s); the server dropped them, it sent no RST.\n", unanswered, substr(ulist, 2)
+    }
+    if (!tcp) exit
+    print ""
+    print "  Beside each arrow: the state that end entered with this segment, by TCP's"
+    if (nconn <= 1) print "  state machine; * = the program's own narration reported that state too."
+    else print "  state machine (connections told apart by the client's port)."
+    print "  seq/ack count from each side's first sequence number (SYN = 0)."
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# udp-connect.sh: UDP with and without connect() in one terminal. Runs
+# udp-server and udp-client in a private network namespace, steps them,
+# snapshots `ss -uan` at every step, captures lo with tcpdump and prints both
+# sides' narration, the snapshots, the packets (ICMP errors included) and a
+# ladder diagram of the datagrams.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+    cat <<'TEXT'
+Usage: scripts/udp-connect.sh [OPTION]...
+Run udp-server and udp-client (default scenario echo-unconnected) in a private
+network namespace, stepping both with --step, and print:
+  1. both sides' narration, merged by time and marked by side;
+  2. `ss -uan` snapshots, each under the step it was taken before;
+  3. the packets tcpdump saw on lo (ICMP port unreachable included);
+  4. a ladder diagram: one arrow per datagram or ICMP error.
+The server serves until its --timeout; the script stops it once the client
+is done. Everything is kept in the run directory.
+
+TEXT
+    sl_common_help
+    cat <<'TEXT'
+
+Examples:
+  scripts/udp-connect.sh
+  scripts/udp-connect.sh --scenario refused-connected
+  scripts/udp-connect.sh --scenario filter --quiet
+TEXT
+}
+
+sl_parse_common "$@"
+if ((SL_HELP)); then
+    usage
+    exit 0
+fi
+SL_SCENARIO=${SL_SCENARIO:-echo-unconnected}
+sl_find_bin udp-server udp-client
+sl_enter_netns "$@"
+
+SL_SS_ARGS=(-uan)
+port=$(sl_port_arg 19002)
+sl_pair_main udp-server udp-client "$port,$((port + 1))" 300
