@@ -2,6 +2,7 @@
 # demo_close.sh SCENARIO v4|v6 [SERVER_ARGS...]: run close-server and
 # close-client for one scenario, as two processes, and check the exit codes
 # and the order in which each side narrates the kernel's states.
+# shellcheck source=SCRIPTDIR/../common/demo.sh
 source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
 
 scenario=$1 family=$2

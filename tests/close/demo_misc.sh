@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # demo_misc.sh CASE: behaviours around the scenarios (no server, --quiet, --step).
+# shellcheck source=SCRIPTDIR/../common/demo.sh
 source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
 
 case $1 in

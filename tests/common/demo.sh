@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # demo.sh: helpers for the end-to-end demo tests (source it from bash).
 # Each test runs inside its own network namespace (socklab-netns-run), so
 # fixed ports are free and nothing leaks between tests.
@@ -7,7 +8,7 @@ BIN="${SOCKLAB_BIN:?SOCKLAB_BIN must name the folder of the built programs}"
 WORK=$(mktemp -d)
 SERVER_PID=
 cleanup() {
-    [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null || true
+    if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; fi
     if [[ ${KEEP_WORK:-0} == 1 ]]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT

@@ -2,6 +2,7 @@
 # demo_udp.sh SCENARIO v4|v6: run udp-server and udp-client for one scenario
 # in this test's private namespace and check what they narrate. Lines are
 # matched with bash itself: on slow machines every grep costs a process.
+# shellcheck source=SCRIPTDIR/../common/demo.sh
 source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
 scenario=$1
 family=$2
@@ -59,7 +60,7 @@ case $scenario in
 echo-unconnected)
     serve 1
     client
-    wait_server
+    wait_server 0
     expect_order "$C" "getsockname\(\) -> (0\.0\.0\.0|\[::\]):0 " \
         "sendto\($addr:19002, \"hello, unconnected\"\) -> 18" \
         "getsockname\(\) -> (0\.0\.0\.0|\[::\]):[1-9][0-9]* \(bound by sendto\)" \
@@ -72,7 +73,7 @@ echo-unconnected)
 echo-connected)
     serve 1
     client
-    wait_server
+    wait_server 0
     expect_line "$C" "${udp}OutDatagrams ([0-9]+) -> \\1, ${udp}InDatagrams ([0-9]+) -> \\2 across connect"
     expect_order "$C" "connect\($addr:19002\) -> 0" \
         "getsockname\(\) -> $addr:[1-9][0-9]* \(chosen by connect\)" \
@@ -110,7 +111,7 @@ recverr)
 reconnect)
     serve 2
     client
-    wait_server
+    wait_server 0
     expect_order "$C" "connect\($addr:19002\) -> 0" "getpeername\(\) -> $addr:19002" \
         "from $addr:19002" "connect\($addr:19003\) -> 0" "getpeername\(\) -> $addr:19003" \
         "\(same port" "recvfrom\(\) -> 20 bytes \"hello, second server\" from $addr:19003" \
@@ -121,7 +122,7 @@ reconnect)
 disconnect)
     serve 2
     client
-    wait_server
+    wait_server 0
     expect_order "$C" "connect\($addr:19002\) -> 0" \
         "copy from the second port never arrived: ${udp}NoPorts went up by 1" \
         "connect\(AF_UNSPEC\) -> 0" "getpeername\(\) -> -1  errno=ENOTCONN" \
@@ -133,7 +134,7 @@ disconnect)
 filter)
     serve 3
     client
-    wait_server
+    wait_server 0
     expect_order "$C" "connect\($addr:19002\) -> 0" \
         "reply from the second port never arrived: ${udp}NoPorts went up by 1" \
         "recvfrom\(\) -> 27 bytes \"from the unconnected socket\" from $addr:19003" \
@@ -145,7 +146,7 @@ filter)
 ttl)
     serve 1
     client --ttl 1
-    wait_server
+    wait_server 0
     if [[ $family == v6 ]]; then
         expect_line "$C" "setsockopt\(IPV6_UNICAST_HOPS, 0\) -> 0"
         expect_line "$C" "setsockopt\(IPV6_UNICAST_HOPS, 256\) -> -1  errno=EINVAL"

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# backlog_demo.sh SCENARIO v4|v6: run backlog-server and backlog-client as two
+# processes in this test's private namespace (sysctls may change here) and
+# check what each one narrates. No sleeps: the server ends by itself once the
+# client has closed everything.
+source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
+
+scenario=$1
+host=127.0.0.1
+[[ ${2:-v4} == v6 ]] && host=::1
+
+# pair "SERVER ARGS" "CLIENT ARGS": one run of both ends, exit codes checked.
+pair() {
+    # shellcheck disable=SC2086
+    start_server backlog-server --scenario "$scenario" --bind "$host" --port 0 $1
+    # shellcheck disable=SC2086
+    run_client backlog-client 0 --scenario "$scenario" --host "$host" --port "$SERVER_PORT" $2
+    wait_server 0
+    expect_no_line "$WORK/client.out" 'errno=ECONNREFUSED'
+    expect_line "$WORK/server.out" 'no client connection to port [0-9]+ is left'
+}
+
+s=$WORK/server.out
+c=$WORK/client.out
+case $scenario in
+fill)
+    pair "" ""
+    expect_line "$s" 'listen\(fd, 4\): net.core.somaxconn=[0-9]+, effective backlog 4, capacity 5'
+    expect_line "$s" 'accept queue 5 \(Recv-Q\), backlog 4 \(Send-Q\): FULL'
+    expect_line "$c" 'conn 1-5 \(5\): completed state=ESTABLISHED'
+    expect_line "$c" 'conn 6-8 \(3\): still state=SYN_SENT'
+    expect_line "$c" 'summary: 5 completed, 3 in SYN_SENT, 0 reset, 0 refused, 0 timed out'
+    expect_line "$c" 'accept queue holds 5 .* backlog 4 .*: backlog \+ 1'
+    expect_line "$c" 'ListenOverflows \+3, ListenDrops \+3'
+    ;;
+drain)
+    pair "" ""
+    expect_order "$s" 'accept queue 5 .*FULL' 'accepted .* accept queue now 4' \
+        'accept queue 5 .*FULL'
+    # One retransmitted SYN (about 1 s later) takes the free slot; the others
+    # are dropped again, at their SYN or, if they raced it, at their final ACK.
+    expect_line "$c" 'conn [678] completed (9[0-9][0-9]|1[0-4][0-9][0-9]) ms after its connect\(\).*sent 1 more time'
+    expect_line "$c" 'server side \(sock_diag\): 6 held'
+    expect_line "$c" 'accept queue holds 5 .* backlog 4 .*: backlog \+ 1'
+    ;;
+clamp)
+    pair "" ""
+    expect_line "$s" 'before listen: sysctl net.core.somaxconn [0-9]+ -> 16'
+    expect_line "$s" 'listen\(fd, 1000\): net.core.somaxconn=16, effective backlog 16, capacity 17'
+    expect_line "$s" 'listen\(fd, -1\) gets backlog 16'
+    expect_line "$c" 'summary: 17 completed, 3 in SYN_SENT, 0 reset, 0 refused'
+    expect_line "$c" 'accept queue holds 17 .* backlog 16 .*: backlog \+ 1'
+    ;;
+syn-queue)
+    # Defaults: syncookies=1, and a SYN queue the backlog bounds too.
+    pair "" ""
+    expect_line "$s" 'net.ipv4.tcp_max_syn_backlog=[0-9]+'
+    expect_line "$s" 'net.ipv4.tcp_syncookies=1'
+    expect_line "$c" 'summary: 8 completed, 0 in SYN_SENT'
+    expect_line "$c" 'server side \(sock_diag\): 3 held .*, 5 still requests state=SYN_RECV'
+    expect_line "$c" 'TCPReqQFullDoCookies \+3'
+    # Cookies off: the same overflow drops the SYNs.
+    pair "--syncookies 0" ""
+    expect_line "$s" 'sysctl net.ipv4.tcp_syncookies 1 -> 0'
+    expect_line "$c" 'summary: 5 completed, 3 in SYN_SENT'
+    expect_line "$c" 'TCPReqQFullDrop \+3'
+    ;;
+ack-overflow)
+    pair "--abort-on-overflow 0" ""
+    expect_line "$c" 'conn 1-3 \(3\): byte acknowledged'
+    expect_line "$c" 'conn 4-5 \(2\): byte unacknowledged, still state=ESTABLISHED: silently dropped'
+    expect_no_line "$c" 'errno=ECONNRESET'
+    expect_line "$c" 'ListenOverflows \+2'
+    pair "--abort-on-overflow 1" ""
+    expect_line "$s" 'sysctl net.ipv4.tcp_abort_on_overflow 0 -> 1'
+    expect_line "$c" 'conn 4 \(victim\): send\(\) returned 1, then: reset errno=ECONNRESET'
+    expect_line "$c" 'conn 5 \(victim\): send\(\) returned 1, then: reset errno=ECONNRESET'
+    expect_line "$c" 'EmbryonicRsts \+2'
+    ;;
+*)
+    fail "unknown scenario $scenario"
+    ;;
+esac
+echo "PASS: $scenario over $host"
