@@ -3,6 +3,7 @@
 # processes in this test's private namespace (sysctls may change here) and
 # check what each one narrates. No sleeps: the server ends by itself once the
 # client has closed everything.
+# shellcheck source=SCRIPTDIR/../common/demo.sh
 source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
 
 scenario=$1

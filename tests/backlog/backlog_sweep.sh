@@ -5,6 +5,7 @@
 # under 2 s, the 4096 fill takes under 1 s, and the client's peak memory stays
 # under 16 MiB. Sixteen process starts are the only other cost: the loop forks
 # nothing else (bash reads the outputs itself), so a loaded machine adds little.
+# shellcheck source=SCRIPTDIR/../common/demo.sh
 source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
 
 checks=${1:-timing}
@@ -25,7 +26,7 @@ for b in 0 1 2 5 16 128 1024 4096; do
         --quiet >"$WORK/client.out" 2>"$WORK/client.err" </dev/null || rc=$?
     [[ $rc -eq 0 ]] || fail "backlog-client exited $rc for backlog $b"
     # The server ends once the client's connections are gone; its output ends too.
-    while read -r -t 5 -u "$srv" line; do :; done
+    while read -r -t 5 -u "$srv" _; do :; done
     exec {srv}<&-
     rc=0
     wait "$SERVER_PID" || rc=$?

@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # demo.sh: helpers for the end-to-end demo tests (source it from bash).
 # Each test runs inside its own network namespace (socklab-netns-run), so
-# fixed ports are free and nothing leaks between tests.
+# fixed ports are free and nothing leaks between tests. Checks use bash's
+# own regex matching: a process start costs milliseconds on a small VM, and
+# there are dozens of these tests.
 set -euo pipefail
 
 BIN="${SOCKLAB_BIN:?SOCKLAB_BIN must name the folder of the built programs}"
@@ -13,22 +15,44 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# An fd that never delivers data: "read -t" on it is a sleep without a fork.
+exec {PACE_FD}<> <(:)
+
 fail() {
     echo "FAIL: $*"
+    local f
     for f in "$WORK"/*.out "$WORK"/*.err; do
-        [[ -s $f ]] && { echo "--- $(basename "$f")"; cat "$f"; }
+        [[ -s $f ]] && { echo "--- ${f##*/}"; cat "$f"; }
     done
     exit 1
+}
+
+# first_match FILE REGEX [AFTER]: set MATCH to the number of the first line
+# after line AFTER (default 0) that matches the extended regex (BASH_REMATCH
+# holds its groups), or to "" if none. A variable, not output: $(...) forks.
+first_match() {
+    local file=$1 regex=$2 after=${3:-0} n=0 line
+    local -a lines=()
+    MATCH=
+    [[ -f $file ]] && mapfile -t lines <"$file"
+    for line in "${lines[@]}"; do
+        n=$((n + 1))
+        if ((n > after)) && [[ $line =~ $regex ]]; then
+            MATCH=$n
+            return 0
+        fi
+    done
 }
 
 # wait_for_line FILE REGEX [TIMEOUT_S]: bounded poll until FILE has a matching line.
 wait_for_line() {
     local file=$1 regex=$2 limit=${3:-3} i
     for ((i = 0; i < limit * 200; i++)); do
-        grep -Eq -- "$regex" "$file" 2>/dev/null && return 0
-        sleep 0.005
+        first_match "$file" "$regex"
+        [[ -n $MATCH ]] && return 0
+        read -r -t 0.005 -u "$PACE_FD" _ || true # pacing of a bounded poll
     done
-    fail "no line matching /$regex/ in $(basename "$file") after ${limit}s"
+    fail "no line matching /$regex/ in ${file##*/} after ${limit}s"
 }
 
 # start_server NAME ARGS...: start $BIN/NAME in the background (stdout to
@@ -36,11 +60,16 @@ wait_for_line() {
 start_server() {
     local name=$1
     shift
-    timeout 10 "$BIN/$name" "$@" >"$WORK/server.out" 2>"$WORK/server.err" </dev/null &
+    # Empty the files here: the background child truncates them only when it
+    # gets to run, and a second server in one test must not be read as the first.
+    : >"$WORK/server.out"
+    : >"$WORK/server.err"
+    timeout 10 "$BIN/$name" "$@" >>"$WORK/server.out" 2>>"$WORK/server.err" </dev/null &
     SERVER_PID=$!
     wait_for_line "$WORK/server.out" 'listening on '
-    SERVER_PORT=$(sed -nE 's/.*listening on .*:([0-9]+).*/\1/p' "$WORK/server.out" | head -1)
-    [[ -n $SERVER_PORT ]] || fail "server did not print its port"
+    first_match "$WORK/server.out" 'listening on [^ ]*:([0-9]+)'
+    [[ -n $MATCH ]] || fail "server did not print its port"
+    export SERVER_PORT=${BASH_REMATCH[1]}
 }
 
 # wait_server [EXPECTED_STATUS]: wait for the server and check its exit status.
@@ -61,22 +90,23 @@ run_client() {
 
 # expect_line FILE REGEX: some line of FILE matches.
 expect_line() {
-    grep -Eq -- "$2" "$1" || fail "$(basename "$1") has no line matching /$2/"
+    first_match "$1" "$2"
+    [[ -n $MATCH ]] || fail "${1##*/} has no line matching /$2/"
 }
 
 # expect_no_line FILE REGEX: no line of FILE matches.
 expect_no_line() {
-    ! grep -Eq -- "$2" "$1" || fail "$(basename "$1") has a line matching /$2/"
+    first_match "$1" "$2"
+    [[ -z $MATCH ]] || fail "${1##*/} has a line matching /$2/"
 }
 
 # expect_order FILE REGEX...: the regexes match lines of FILE in this order.
 expect_order() {
-    local file=$1 line=0 regex n
+    local file=$1 line=0 regex
     shift
     for regex in "$@"; do
-        # The regex goes through the environment: awk -v would eat its backslashes.
-        n=$(RE=$regex awk -v start="$line" 'NR > start && $0 ~ ENVIRON["RE"] { print NR; exit }' "$file")
-        [[ -n $n ]] || fail "$(basename "$file"): no line matching /$regex/ after line $line"
-        line=$n
+        first_match "$file" "$regex" "$line"
+        [[ -n $MATCH ]] || fail "${file##*/}: no line matching /$regex/ after line $line"
+        line=$MATCH
     done
 }
