@@ -56,7 +56,8 @@ static void usage(void)
            "IPv6)\n"
            "  -p, --port PORT      server port (default %d)\n"
            "      --bytes N        bytes to send in large-transfer (default 1048576)\n"
-           "  -t, --timeout MS     bound on every wait (default 10000)\n"
+           "  -t, --timeout MS     bound on every wait for the peer or the kernel\n"
+           "                       (default 600000: time to switch terminals)\n"
            "      --step           wait for Enter before each state-changing call\n"
            "  -q, --quiet          events only, no explanations\n"
            "  -h, --help           this text\n\n%s\n"
@@ -72,7 +73,7 @@ static int parse_args(struct client *c, int argc, char *argv[])
         {"bytes", required_argument, NULL, OPT_BYTES},
         {NULL, 0, NULL, 0},
     };
-    lab_cli_init(&c->cli, PROG, CLOSE_DEMO_PORT, 10000);
+    lab_cli_init(&c->cli, PROG, CLOSE_DEMO_PORT, 600000);
     c->bytes = 1L << 20;
     opterr = 0;
     int opt;
@@ -147,9 +148,9 @@ static int active_close(struct client *c)
     lab_step(&c->n, c->cli.step, "close()");
     if (fd_close(c) < 0)
         return fail(c, "close()");
-    lab_say(&c->n, "close(): the kernel sends our FIN; the fd is gone, so from now on");
-    lab_explain(&c->n, "we ask the kernel about the connection through sock_diag, the way");
-    lab_explain(&c->n, "'ss -tan' does, by its address pair.");
+    lab_say(&c->n, "close(): the kernel sends our FIN; the fd is gone");
+    lab_explain(&c->n, "From now on we ask the kernel about the connection through sock_diag,");
+    lab_explain(&c->n, "the way 'ss -tan' does, by its address pair.");
     return closing_watch_active(&c->n, &local, &peer, c->cli.timeout_ms);
 }
 
@@ -209,8 +210,10 @@ static int server_first(struct client *c)
     ssize_t r = read_once(c);
     if (r != 0)
         return r < 0 ? fail(c, "read()") : 1;
-    lab_explain(&c->n, "The server closed first: we got its FIN, the kernel ACKed it, and we");
-    lab_explain(&c->n, "sit in CLOSE_WAIT until we close() too. The server owns TIME_WAIT.");
+    lab_explain(&c->n, "The server closed first: its FIN put us in CLOSE_WAIT until we close()");
+    lab_explain(&c->n, "too. Our kernel delays the ACK of that FIN; if we close quickly, our");
+    lab_explain(&c->n, "FIN carries it and the close takes three segments. The server owns");
+    lab_explain(&c->n, "the TIME_WAIT.");
     struct lab_endpoint local, peer;
     if (closing_tuple(c->fd, &local, &peer) < 0)
         return fail(c, "getsockname/getpeername");
@@ -229,8 +232,10 @@ static int unread_data(struct client *c)
     int state;
     if (lab_wait_fd_state(c->fd, LAB_STATE_BIT(LAB_TCP_CLOSE), c->cli.timeout_ms, &state) < 0)
         return fail(c, "waiting for the server's RST");
-    lab_say_fd(&c->n, c->fd, "the server's RST arrived; %d bytes wait unread",
-               lab_unread_bytes(c->fd));
+    int unread = lab_unread_bytes(c->fd);
+    if (unread < 0)
+        return fail(c, "ioctl(FIONREAD)");
+    lab_say_fd(&c->n, c->fd, "the server's RST arrived; %d bytes wait unread", unread);
     lab_explain(&c->n, "The RST killed the connection, but what arrived before it is still");
     lab_explain(&c->n, "in our receive queue, and read() hands it out first.");
     ssize_t r = read_once(c);

@@ -59,7 +59,8 @@ static void usage(void)
            "      --hold-ms MS     how long to sit in CLOSE_WAIT before closing (default "
            "100)\n"
            "      --reuseaddr      set SO_REUSEADDR on the listener\n"
-           "  -t, --timeout MS     bound on every wait (default 10000)\n"
+           "  -t, --timeout MS     bound on every wait for the peer or the kernel\n"
+           "                       (default 600000: time to switch terminals)\n"
            "      --step           wait for Enter before each state-changing call\n"
            "  -q, --quiet          events only, no explanations\n"
            "  -h, --help           this text\n\n%s\n"
@@ -76,7 +77,7 @@ static int parse_args(struct server *s, int argc, char *argv[])
         {"reuseaddr", no_argument, NULL, OPT_REUSEADDR},
         {NULL, 0, NULL, 0},
     };
-    lab_cli_init(&s->cli, PROG, CLOSE_DEMO_PORT, 10000);
+    lab_cli_init(&s->cli, PROG, CLOSE_DEMO_PORT, 600000);
     s->hold_ms = 100;
     opterr = 0;
     int opt;
@@ -146,8 +147,10 @@ static long read_to_eof(const struct server *s, int fd, int show_bytes)
         lab_say(&s->n, "read %ld bytes in %ld read() calls", total, reads);
     lab_say_fd(&s->n, fd, "read() -> 0: EOF");
     lab_explain(&s->n, "The client's FIN was queued behind its data, so every byte came");
-    lab_explain(&s->n, "out first; read() returns 0 only after the last one. The kernel");
-    lab_explain(&s->n, "has ACKed the FIN; our socket sits in CLOSE_WAIT until we close().");
+    lab_explain(&s->n, "out first; read() returns 0 only after the last one. The FIN moved");
+    lab_explain(&s->n, "our socket to CLOSE_WAIT, where it stays until we close(). Our kernel");
+    lab_explain(&s->n, "ACKs that FIN on its own, but delays the ACK (about 40 ms here,");
+    lab_explain(&s->n, "200 ms at most) in case our FIN or data can carry it.");
     return total;
 }
 
@@ -170,8 +173,9 @@ static int hold_in_close_wait(struct server *s)
     int fd = s->conn;
     if (s->hold_ms > 0) {
         lab_say_fd(&s->n, fd, "holding the socket open for %d ms", s->hold_ms);
-        lab_explain(&s->n, "Meanwhile the client sits in FIN_WAIT2: its FIN is ACKed, ours");
-        lab_explain(&s->n, "has not been sent, because only close() or shutdown() sends it.");
+        lab_explain(&s->n, "Meanwhile the client waits in FIN_WAIT1 until our delayed ACK of its");
+        lab_explain(&s->n, "FIN leaves, then in FIN_WAIT2 for our FIN, which only close() or");
+        lab_explain(&s->n, "shutdown() sends.");
         lab_pause_ms(s->hold_ms); /* the demonstration itself, not synchronisation */
     }
     return 0;
@@ -326,9 +330,10 @@ static int linger0(struct server *s)
 {
     if (expect_reset(s) != 0)
         return 1;
-    lab_explain(&s->n, "The client aborted with SO_LINGER {on, 0 s}: its kernel sent RST.");
-    lab_explain(&s->n, "Queued data is discarded, read() fails with ECONNRESET, and no side");
-    lab_explain(&s->n, "keeps a TIME_WAIT.");
+    lab_explain(&s->n, "The client aborted with SO_LINGER {on, 0 s}: its kernel sent RST and");
+    lab_explain(&s->n, "threw away whatever it had not sent yet. What had already reached us");
+    lab_explain(&s->n, "stayed readable; then read() fails with ECONNRESET. No side keeps a");
+    lab_explain(&s->n, "TIME_WAIT.");
     conn_close(s);
     return 0;
 }
@@ -346,8 +351,11 @@ static int close_wait_leak(struct server *s)
     lab_explain(&s->n, "it runs out of fds (EMFILE); 'ss -tan state close-wait' shows them.");
     lab_explain(&s->n, "The client's side is orphaned in FIN_WAIT2 and will be dropped by its");
     lab_explain(&s->n, "kernel after net.ipv4.tcp_fin_timeout; ours would stay.");
-    lab_say(&s->n, "exiting: process exit closes the fd, which finally sends our FIN");
+    lab_step(&s->n, s->cli.step, "close() at last (a leaking server never would)");
     conn_close(s);
+    lab_say(&s->n, "close() at last, before exiting: our FIN finally goes out  state=CLOSE");
+    lab_explain(&s->n, "Had we simply exited, the kernel would have closed the fd for us; a");
+    lab_explain(&s->n, "long-running server that leaks keeps CLOSE_WAIT until it dies.");
     return 0;
 }
 
@@ -357,13 +365,19 @@ static int accept_one(struct server *s)
     lab_step(&s->n, s->cli.step, "accept()");
     int fd = lab_accept_bounded(s->listener, s->cli.timeout_ms, &peer);
     if (fd < 0) {
-        fail(s, "accept()");
+        if (errno == ETIMEDOUT)
+            lab_say_errno(&s->n, errno, "no client within %d ms (--timeout); start close-client",
+                          s->cli.timeout_ms);
+        else
+            fail(s, "accept()");
         return -1;
     }
     char addr[LAB_ENDPOINT_STRLEN];
-    lab_say_fd(&s->n, fd, "accept() -> connection from %s",
-               lab_endpoint_format((struct sockaddr *)&peer.ss, addr, sizeof addr));
-    if (lab_tcp_state_of_fd(fd) != LAB_TCP_ESTABLISHED) {
+    int state = lab_tcp_state_of_fd(fd); /* read once: the line and its explanation agree */
+    lab_say(&s->n, "accept() -> connection from %s  state=%s",
+            lab_endpoint_format((struct sockaddr *)&peer.ss, addr, sizeof addr),
+            lab_tcp_state_name(state));
+    if (state != LAB_TCP_ESTABLISHED) {
         lab_explain(&s->n, "Not ESTABLISHED any more: the kernel completed the handshake and");
         lab_explain(&s->n, "queued what the client sent (its FIN too, or a reset) before we");
         lab_explain(&s->n, "even called accept(). The connection never waits for the app.");
@@ -434,8 +448,6 @@ int main(int argc, char *argv[])
 
     char addr[LAB_ENDPOINT_STRLEN];
     lab_endpoint_format((struct sockaddr *)&s.bind_ep.ss, addr, sizeof addr);
-    if (!lab_endpoint_is_loopback(&s.bind_ep))
-        lab_say(&s.n, "note: binding to %s, a non-loopback address: other hosts can connect", addr);
     s.listener = lab_tcp_listen(&s.bind_ep, 8, s.reuseaddr);
     if (s.listener < 0) {
         int err = errno;
@@ -451,6 +463,8 @@ int main(int argc, char *argv[])
     lab_say_fd(&s.n, s.listener, "listening on %s  scenario=%s",
                lab_endpoint_format((struct sockaddr *)&bound.ss, addr, sizeof addr),
                close_scenario_names[s.scenario]);
+    if (!lab_endpoint_is_loopback(&bound))
+        lab_say(&s.n, "note: %s is not a loopback address: other hosts can connect", addr);
     s.bind_ep = bound; /* server-first re-binds the very port we got */
 
     s.conn = accept_one(&s);

@@ -22,7 +22,9 @@ static void explain_active_state(const struct lab_narrator *n, const struct lab_
     switch (c->state) {
     case LAB_TCP_FIN_WAIT1:
         lab_explain(n, "Our FIN is sent but not yet ACKed (FIN_WAIT1). The peer's kernel");
-        lab_explain(n, "may delay that ACK (delayed ACK, up to about 40 ms on Linux).");
+        lab_explain(n, "delays that ACK (about 40 ms here, 200 ms at most) hoping to send it");
+        lab_explain(n, "with data or its own FIN; if its FIN carries the ACK, we skip");
+        lab_explain(n, "FIN_WAIT2 and go straight to TIME_WAIT.");
         break;
     case LAB_TCP_FIN_WAIT2:
         (void)lab_sysctl_read("net.ipv4.tcp_fin_timeout", &fin_timeout);
@@ -30,6 +32,9 @@ static void explain_active_state(const struct lab_narrator *n, const struct lab_
         lab_explain(n, "No fd owns this socket any more (it is orphaned), so the kernel will");
         lab_explain(n, "not wait for ever: the timer is net.ipv4.tcp_fin_timeout = %ld s.",
                     fin_timeout);
+        lab_explain(n, "ss calls it 'timewait': with tcp_fin_timeout <= 60 s the kernel");
+        lab_explain(n, "already swapped the socket for the small TIME_WAIT-style minisock,");
+        lab_explain(n, "still in FIN_WAIT2, with that timer.");
         break;
     case LAB_TCP_CLOSING:
         lab_explain(n, "Both FINs crossed: each side waits for the ACK of its own (CLOSING).");

@@ -23,6 +23,17 @@ addr='127\.0\.0\.1'
 
 expect_line "$S" "listening on $addr:$SERVER_PORT .*state=LISTEN"
 expect_line "$C" "connected to $addr:$SERVER_PORT from $addr:[0-9]+ .*state=ESTABLISHED"
+# Each accept() line and the explanation under it must tell the same story.
+mapfile -t server_lines <"$S"
+for ((i = 0; i < ${#server_lines[@]}; i++)); do
+    [[ ${server_lines[i]} == *'accept() -> connection from'* ]] || continue
+    next=${server_lines[i + 1]:-}
+    if [[ ${server_lines[i]} == *'state=ESTABLISHED' ]]; then
+        [[ $next != *'Not ESTABLISHED any more'* ]] || fail "accept line $((i + 1)) contradicts itself"
+    else
+        [[ $next == *'Not ESTABLISHED any more'* ]] || fail "accept line $((i + 1)) unexplained"
+    fi
+done
 
 case $scenario in
 graceful)

@@ -15,6 +15,9 @@ quiet)
     wait_server 0
     expect_line "$WORK/client.out" 'state=TIME_WAIT'
     expect_no_line "$WORK/client.out" '^ {16}'
+    # Each event line is a whole sentence: nothing that needs its explanation.
+    expect_no_line "$WORK/client.out" '(,|;| so| from now on)$'
+    expect_no_line "$WORK/server.out" '(,|;| so| from now on)$'
     expect_no_line "$WORK/server.out" '^ {16}'
     ;;
 step)
