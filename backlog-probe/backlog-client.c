@@ -112,39 +112,27 @@ static int parse_args(struct options *o, int argc, char *argv[])
         {NULL, 0, NULL, 0},
     };
     lab_cli_init(&o->cli, PROG, PROBE_PORT, DEFAULT_TIMEOUT_MS);
-    int opt;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":hqt:p:s:H:", longopts, NULL)) != -1) {
-        int rc = lab_cli_common(&o->cli, opt, optarg, argv);
-        if (rc < 0)
-            return 2;
-        if (rc > 0)
-            continue;
+    int opt, rc;
+    while ((rc = lab_cli_next(&o->cli, argc, argv, longopts, &opt)) > 0) {
         switch (opt) {
         case OPT_CONNECTIONS:
             if (lab_cli_long(PROG, "connections", optarg, 1, MAX_CONNECTIONS, &o->connections) < 0)
-                return 2;
+                return -1;
             break;
         case OPT_DEADLINE:
             if (lab_cli_long(PROG, "deadline", optarg, 1, 3600000, &o->deadline_ms) < 0)
-                return 2;
+                return -1;
             break;
         case OPT_SEND:
             o->send = 1;
             break;
         default:
-            lab_cli_unknown(&o->cli, opt, argv);
-            return 2;
+            return lab_cli_unknown(&o->cli, opt, argv);
         }
     }
-    int sc = 0;
-    if (lab_cli_finish(&o->cli, argc, argv, probe_scenario_names, &sc, SOCK_STREAM, &o->ep) < 0)
-        return 2;
-    if (o->cli.help) {
-        usage();
-        return 1;
-    }
-    o->scenario = (enum probe_scenario)sc;
+    if (rc < 0 || probe_cli_finish(&o->cli, argc, argv, &o->scenario, &o->ep) < 0)
+        return -1;
+    enum probe_scenario sc = o->scenario;
     if (o->deadline_ms == 0)
         o->deadline_ms = sc == SC_DRAIN ? 3000 : 2000;
     if (o->connections == 0 && sc != SC_ACK_OVERFLOW)
@@ -676,9 +664,13 @@ int main(int argc, char *argv[])
 {
     struct options o;
     memset(&o, 0, sizeof o);
-    int rc = parse_args(&o, argc, argv);
-    if (rc != 0)
-        return rc == 1 ? 0 : rc;
+    if (parse_args(&o, argc, argv) < 0)
+        return 2;
+    if (o.cli.help) {
+        usage();
+        return 0;
+    }
+    int rc;
 
     const struct lab_endpoint server = o.ep;
 

@@ -124,7 +124,6 @@ static int parse_accept(struct options *o, const char *arg)
     return 0;
 }
 
-/* 0 ok, 2 bad usage, 1 help printed. */
 static int parse_args(struct options *o, int argc, char *argv[])
 {
     static const struct option longopts[] = {
@@ -142,57 +141,45 @@ static int parse_args(struct options *o, int argc, char *argv[])
     lab_cli_init(&o->cli, PROG, PROBE_PORT, DEFAULT_TIMEOUT_MS);
     o->defer_accept = o->somaxconn = o->syncookies = -1;
     o->abort_on_overflow = o->max_syn_backlog = -1;
-    int opt;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":hqt:p:s:b:", longopts, NULL)) != -1) {
-        int rc = lab_cli_common(&o->cli, opt, optarg, argv);
-        if (rc < 0)
-            return 2;
-        if (rc > 0)
-            continue;
+    int opt, rc;
+    while ((rc = lab_cli_next(&o->cli, argc, argv, longopts, &opt)) > 0) {
         switch (opt) {
         case OPT_BACKLOG:
             if (lab_cli_long(PROG, "backlog", optarg, INT_MIN, INT_MAX, &o->backlog) < 0)
-                return 2;
+                return -1;
             o->backlog_set = 1;
             break;
         case OPT_ACCEPT:
             if (parse_accept(o, optarg) < 0)
-                return 2;
+                return -1;
             break;
         case OPT_DEFER_ACCEPT:
             if (lab_cli_long(PROG, "defer-accept", optarg, 0, 3600, &o->defer_accept) < 0)
-                return 2;
+                return -1;
             break;
         case OPT_SOMAXCONN:
             if (lab_cli_long(PROG, "somaxconn", optarg, 0, INT_MAX, &o->somaxconn) < 0)
-                return 2;
+                return -1;
             break;
         case OPT_SYNCOOKIES:
             if (lab_cli_long(PROG, "syncookies", optarg, 0, 2, &o->syncookies) < 0)
-                return 2;
+                return -1;
             break;
         case OPT_ABORT_ON_OVERFLOW:
             if (lab_cli_long(PROG, "abort-on-overflow", optarg, 0, 1, &o->abort_on_overflow) < 0)
-                return 2;
+                return -1;
             break;
         case OPT_MAX_SYN_BACKLOG:
             if (lab_cli_long(PROG, "max-syn-backlog", optarg, 1, INT_MAX, &o->max_syn_backlog) < 0)
-                return 2;
+                return -1;
             break;
         default:
-            lab_cli_unknown(&o->cli, opt, argv);
-            return 2;
+            return lab_cli_unknown(&o->cli, opt, argv);
         }
     }
-    int sc = 0;
-    if (lab_cli_finish(&o->cli, argc, argv, probe_scenario_names, &sc, SOCK_STREAM, &o->ep) < 0)
-        return 2;
-    if (o->cli.help) {
-        usage();
-        return 1;
-    }
-    o->scenario = (enum probe_scenario)sc;
+    if (rc < 0 || probe_cli_finish(&o->cli, argc, argv, &o->scenario, &o->ep) < 0)
+        return -1;
+    enum probe_scenario sc = o->scenario;
 
     /* Scenario defaults; explicit options win. */
     if (!o->backlog_set)
@@ -407,9 +394,13 @@ int main(int argc, char *argv[])
 {
     struct options o;
     memset(&o, 0, sizeof o);
-    int rc = parse_args(&o, argc, argv);
-    if (rc != 0)
-        return rc == 1 ? 0 : rc;
+    if (parse_args(&o, argc, argv) < 0)
+        return 2;
+    if (o.cli.help) {
+        usage();
+        return 0;
+    }
+    int rc;
 
     struct lab_narrator n;
     lab_narrator_init(&n, "server", o.cli.quiet, stdout);

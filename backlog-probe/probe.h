@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+#include "lab_cli.h"
+#include "lab_endpoint.h"
+
 #define PROBE_PORT 19004
 
 enum probe_scenario { SC_FILL, SC_DRAIN, SC_CLAMP, SC_SYN_QUEUE, SC_ACK_OVERFLOW };
@@ -24,6 +27,11 @@ static const char *const probe_scenario_names[] = {
     "                is bounded by the backlog; cookies on or off (C10)\n"                         \
     "  ack-overflow  data into a full queue: dropped, or RST with\n"                               \
     "                tcp_abort_on_overflow=1 (ECONNRESET, never ECONNREFUSED)\n"
+
+/* lab_cli_finish for either end (TCP): the scenario into *scenario, the address
+ * into ep; 0, or -1 after one line. */
+int probe_cli_finish(struct lab_cli *cli, int argc, char *const argv[],
+                     enum probe_scenario *scenario, struct lab_endpoint *ep);
 
 /* TcpExt counters of /proc/net/netstat, per network namespace; the first two
  * are always shown, the others when they moved. */

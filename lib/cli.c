@@ -2,6 +2,7 @@
  * same kind of single line and the same exit code. */
 #include "lab_cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,6 +75,7 @@ int lab_cli_common(struct lab_cli *c, int opt, const char *arg, char *const argv
             lab_usage_error(c->prog, "bad port '%s' (want 0 to 65535)", arg);
             return -1;
         }
+        c->port_given = 1;
         return 1;
     case 's':
         c->scenario = arg;
@@ -97,6 +99,43 @@ int lab_cli_common(struct lab_cli *c, int opt, const char *arg, char *const argv
         return -1;
     default:
         return 0;
+    }
+}
+
+/* Whether longopts names an option that getopt_long returns as val. */
+static int has_option(const struct option *longopts, int val)
+{
+    for (; longopts->name != NULL; longopts++)
+        if (longopts->flag == NULL && longopts->val == val)
+            return 1;
+    return 0;
+}
+
+int lab_cli_next(struct lab_cli *c, int argc, char *const argv[], const struct option *longopts,
+                 int *opt)
+{
+    opterr = 0;
+    for (;;) {
+        int o = getopt_long(argc, argv, LAB_CLI_COMMON_SHORT, longopts, NULL);
+        if (o == -1)
+            return 0;
+        /* The short string has both -H and -b: the one this program lacks is
+         * unknown here, with its value or without. */
+        int letter = o == ':' ? optopt : o;
+        if ((letter == 'H' || letter == 'b') && !has_option(longopts, letter)) {
+            lab_usage_error(c->prog, "unknown option '-%c'", letter);
+            errno = EINVAL;
+            return -1;
+        }
+        int rc = lab_cli_common(c, o, optarg, argv);
+        if (rc < 0) {
+            errno = EINVAL;
+            return -1;
+        }
+        if (rc == 0) {
+            *opt = o;
+            return 1;
+        }
     }
 }
 

@@ -28,6 +28,7 @@ struct lab_cli {
     const char *prog;     /* name used in error lines */
     const char *host;     /* --host / --bind, NULL = default */
     uint16_t port;        /* --port */
+    int port_given;       /* --port was given (even with the default) */
     int timeout_ms;       /* --timeout: bound on every wait */
     int quiet;            /* --quiet */
     int step;             /* --step */
@@ -41,6 +42,11 @@ void lab_cli_init(struct lab_cli *c, const char *prog, uint16_t port, int timeou
 /* Handle a common option (opt as getopt_long returned it, optarg arg, argv for
  * error text): 1 handled, 0 not a common option, -1 bad usage (line printed). */
 int lab_cli_common(struct lab_cli *c, int opt, const char *arg, char *const argv[]);
+
+/* getopt_long with the common options handled (-H/-b only if longopts has them): 1 with
+ * the program's own option in *opt, 0 at the end, -1 (errno EINVAL) after one line. */
+int lab_cli_next(struct lab_cli *c, int argc, char *const argv[], const struct option *longopts,
+                 int *opt);
 
 /* Print "prog: message" on stderr as one line; returns 2, the usage exit code. */
 int lab_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -41,7 +41,6 @@ struct client {
     struct lab_cli cli;
     struct lab_narrator n;
     enum udp_scenario scenario;
-    int port_given;
     uint16_t second_port;
     int ttl;
     long bench_count;
@@ -101,6 +100,12 @@ static const char *ttl_name(int family)
     return family == AF_INET6 ? "IPV6_UNICAST_HOPS" : "IP_TTL";
 }
 
+/* What the field is called in narration. */
+static const char *ttl_word(int family)
+{
+    return family == AF_INET6 ? "hop limit" : "TTL";
+}
+
 /* Ask the kernel itself whether it takes this TTL: its answer decides. */
 static int check_ttl(const struct client *c, const char *arg)
 {
@@ -135,16 +140,8 @@ static int parse_args(struct client *c, int argc, char *argv[])
     c->bench_count = 100000;
     c->rounds = 5;
     const char *ttl_arg = NULL;
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, LAB_CLI_COMMON_SHORT, options, NULL)) != -1) {
-        int rc = opt == 'b' ? 0 : lab_cli_common(&c->cli, opt, optarg, argv);
-        if (rc < 0)
-            return -1;
-        if (opt == 'p')
-            c->port_given = 1;
-        if (rc > 0)
-            continue;
+    int opt, rc;
+    while ((rc = lab_cli_next(&c->cli, argc, argv, options, &opt)) > 0) {
         long v;
         switch (opt) {
         case OPT_SECOND_PORT:
@@ -172,26 +169,16 @@ static int parse_args(struct client *c, int argc, char *argv[])
             c->rounds = (int)v;
             break;
         default:
-            lab_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
-            return -1;
+            return lab_cli_unknown(&c->cli, opt, argv);
         }
     }
-    if (optind < argc) {
-        lab_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
+    int sc = 0;
+    if (rc < 0 ||
+        lab_cli_finish(&c->cli, argc, argv, udp_scenario_names, &sc, SOCK_DGRAM, &c->server) < 0)
         return -1;
-    }
     if (c->cli.help)
         return 0;
-    int sc = 0;
-    if (c->cli.scenario && (sc = lab_cli_scenario(PROG, udp_scenario_names, c->cli.scenario)) < 0)
-        return -1;
     c->scenario = (enum udp_scenario)sc;
-    char err[160];
-    if (lab_endpoint_resolve(c->cli.host, c->cli.port, SOCK_DGRAM, &c->server, err, sizeof err) <
-        0) {
-        lab_usage_error(PROG, "%s", err);
-        return -1;
-    }
     c->family = c->server.ss.ss_family;
     c->second = c->server;
     lab_endpoint_set_port(&c->second, c->second_port);
@@ -256,6 +243,17 @@ static int say_peer(const struct client *c, int fd)
     return 0;
 }
 
+/* A new socket connected to to, its peer narrated; fd, or -1 with nothing left open. */
+static int connected_socket(const struct client *c, const struct lab_endpoint *to)
+{
+    int fd = new_socket(c);
+    if (fd >= 0 && (do_connect(c, fd, to) < 0 || say_peer(c, fd) < 0)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
 /* send() (to == NULL) or sendto(); 0, or -1 after narrating errno. */
 static int do_send(const struct client *c, int fd, const char *msg, const struct lab_endpoint *to)
 {
@@ -304,6 +302,16 @@ static ssize_t do_recv(const struct client *c, int fd, struct lab_endpoint *from
     lab_say(&c->n, "recvfrom() -> %zd bytes \"%s\" from %s", n,
             lab_escape(buf, (size_t)n, text, sizeof text), fmt_ep(f, a));
     return n;
+}
+
+/* do_recv() for a reply that must come: 0 once it did; else the exit status,
+ * 1 after a failed call or, when nothing came, after "unexpected: <silence>". */
+static int recv_reply(const struct client *c, int fd, struct lab_endpoint *from,
+                      const char *silence)
+{
+    if (do_recv(c, fd, from, c->cli.timeout_ms) >= 0)
+        return 0;
+    return errno == ETIMEDOUT ? unexpected(c, silence) : 1;
 }
 
 /* One of the kernel's per-namespace UDP/ICMP counters, IPv4 or IPv6 flavour. */
@@ -367,7 +375,7 @@ static int closed_port(const struct client *c, struct lab_endpoint *to)
 {
     char a[LAB_ENDPOINT_STRLEN];
     *to = c->server;
-    if (c->port_given) {
+    if (c->cli.port_given) {
         lab_say(&c->n, "aiming at %s (--port): nothing should listen there", fmt_ep(to, a));
         return 0;
     }
@@ -388,37 +396,66 @@ static int closed_port(const struct client *c, struct lab_endpoint *to)
     return 0;
 }
 
-static const char *icmp_text(int origin, int type, int code)
+/* The refused-* and recverr start: a target in *to where nothing listens, and
+ * a new socket to send there; fd or -1. */
+static int socket_for_closed_port(const struct client *c, struct lab_endpoint *to)
 {
-    if (origin == SO_EE_ORIGIN_ICMP) {
-        if (type == 3 && code == 3)
-            return "destination unreachable, port unreachable";
-        if (type == 3 && code == 1)
-            return "destination unreachable, host unreachable";
-        if (type == 3)
-            return "destination unreachable";
-        if (type == 11 && code == 0)
-            return "time exceeded in transit (TTL reached 0)";
-        if (type == 11)
-            return "time exceeded";
-    } else if (origin == SO_EE_ORIGIN_ICMP6) {
-        if (type == 1 && code == 4)
-            return "destination unreachable, port unreachable";
-        if (type == 1 && code == 3)
-            return "destination unreachable, address unreachable";
-        if (type == 1)
-            return "destination unreachable";
-        if (type == 3 && code == 0)
-            return "time exceeded, hop limit exceeded in transit";
-        if (type == 3)
-            return "time exceeded";
-    } else if (origin == SO_EE_ORIGIN_LOCAL) {
-        return "raised by this host's own stack";
-    }
-    return "other";
+    return closed_port(c, to) < 0 ? -1 : new_socket(c);
 }
 
 enum icmp_kind { ICMP_OTHER, ICMP_PORT_UNREACHABLE, ICMP_TIME_EXCEEDED };
+
+/* The ICMP errors this lab names, first match wins (code -1: any code). */
+static const struct icmp_error {
+    int origin, type, code;
+    enum icmp_kind kind;
+    const char *text;
+} icmp_errors[] = {
+    {SO_EE_ORIGIN_ICMP, 3, 3, ICMP_PORT_UNREACHABLE, "destination unreachable, port unreachable"},
+    {SO_EE_ORIGIN_ICMP, 3, 1, ICMP_OTHER, "destination unreachable, host unreachable"},
+    {SO_EE_ORIGIN_ICMP, 3, -1, ICMP_OTHER, "destination unreachable"},
+    {SO_EE_ORIGIN_ICMP, 11, 0, ICMP_TIME_EXCEEDED, "time exceeded in transit (TTL reached 0)"},
+    {SO_EE_ORIGIN_ICMP, 11, -1, ICMP_TIME_EXCEEDED, "time exceeded"},
+    {SO_EE_ORIGIN_ICMP6, 1, 4, ICMP_PORT_UNREACHABLE, "destination unreachable, port unreachable"},
+    {SO_EE_ORIGIN_ICMP6, 1, 3, ICMP_OTHER, "destination unreachable, address unreachable"},
+    {SO_EE_ORIGIN_ICMP6, 1, -1, ICMP_OTHER, "destination unreachable"},
+    {SO_EE_ORIGIN_ICMP6, 3, 0, ICMP_TIME_EXCEEDED, "time exceeded, hop limit exceeded in transit"},
+    {SO_EE_ORIGIN_ICMP6, 3, -1, ICMP_TIME_EXCEEDED, "time exceeded"},
+};
+
+/* What an extended error is, in words and as a kind. */
+static const char *icmp_describe(const struct sock_extended_err *ee, enum icmp_kind *kind)
+{
+    *kind = ICMP_OTHER;
+    for (size_t i = 0; i < sizeof icmp_errors / sizeof icmp_errors[0]; i++) {
+        const struct icmp_error *e = &icmp_errors[i];
+        if (ee->ee_origin == e->origin && ee->ee_type == e->type &&
+            (e->code < 0 || ee->ee_code == e->code)) {
+            *kind = e->kind;
+            return e->text;
+        }
+    }
+    return ee->ee_origin == SO_EE_ORIGIN_LOCAL ? "raised by this host's own stack" : "other";
+}
+
+/* ep's address without the port ("10.0.1.2", "fd00::2"): the offender of an
+ * ICMP error has none. */
+static const char *fmt_addr(const struct lab_endpoint *ep, char *buf)
+{
+    char a[LAB_ENDPOINT_STRLEN];
+    fmt_ep(ep, a);
+    char *colon = strrchr(a, ':');
+    if (colon)
+        *colon = '\0';
+    const char *start = a;
+    size_t len = strlen(a);
+    if (a[0] == '[' && len >= 2 && a[len - 1] == ']') {
+        start++;
+        len -= 2;
+    }
+    snprintf(buf, LAB_ENDPOINT_STRLEN, "%.*s", (int)len, start);
+    return buf;
+}
 
 /* Read one entry of fd's error queue and narrate it; its kind, or -1. */
 static int read_error_queue(const struct client *c, int fd, struct lab_endpoint *offender)
@@ -462,31 +499,17 @@ static int read_error_queue(const struct client *c, int fd, struct lab_endpoint 
         lab_endpoint_set_port(&off, 0);
         lab_say(&c->n, "recvmsg(MSG_ERRQUEUE) -> original %zd bytes \"%s\" to %s", n,
                 lab_escape(data, (size_t)n, text, sizeof text), fmt_ep(&dest, a));
-        char from[LAB_ENDPOINT_STRLEN];
-        snprintf(from, sizeof from, "%s", fmt_ep(&off, o));
-        char *colon = strrchr(from, ':'); /* the offender has no port: drop ":0" */
-        if (colon)
-            *colon = '\0';
-        if (from[0] == '[') {
-            memmove(from, from + 1, strlen(from));
-            from[strlen(from) - 1] = '\0';
-        }
+        enum icmp_kind kind;
+        const char *what = icmp_describe(&ee, &kind);
         lab_say(&c->n, "  extended error: errno=%s origin=%s type=%u code=%u (%s) from %s",
                 lab_errno_name((int)ee.ee_errno),
                 ee.ee_origin == SO_EE_ORIGIN_ICMP    ? "ICMP"
                 : ee.ee_origin == SO_EE_ORIGIN_ICMP6 ? "ICMPv6"
                                                      : "other",
-                ee.ee_type, ee.ee_code, icmp_text(ee.ee_origin, ee.ee_type, ee.ee_code), from);
+                ee.ee_type, ee.ee_code, what, fmt_addr(&off, o));
         if (offender)
             *offender = off;
-        int v6 = ee.ee_origin == SO_EE_ORIGIN_ICMP6;
-        if (ee.ee_origin == SO_EE_ORIGIN_ICMP || v6) {
-            if (ee.ee_type == (v6 ? 1 : 3) && ee.ee_code == (v6 ? 4 : 3))
-                return ICMP_PORT_UNREACHABLE;
-            if (ee.ee_type == (v6 ? 3 : 11))
-                return ICMP_TIME_EXCEEDED;
-        }
-        return ICMP_OTHER;
+        return (int)kind;
     }
     lab_say(&c->n, "recvmsg(MSG_ERRQUEUE) -> %zd bytes but no extended error", n);
     return -1;
@@ -519,10 +542,10 @@ static int echo_unconnected(struct client *c)
     lab_explain(&c->n, "sendto() bound the socket to a free port first; the address stays the");
     lab_explain(&c->n, "wildcard, so each datagram's source address comes from its route.");
     struct lab_endpoint from;
-    ssize_t n = do_recv(c, fd, &from, c->cli.timeout_ms);
+    int rc = recv_reply(c, fd, &from, "no reply (is udp-server running?)");
     close(fd);
-    if (n < 0)
-        return errno == ETIMEDOUT ? unexpected(c, "no reply (is udp-server running?)") : 1;
+    if (rc != 0)
+        return rc;
     lab_explain(&c->n, "The reply arrived although nothing was connected: the kernel delivers");
     lab_explain(&c->n, "by destination port, and this socket owns that port since sendto().");
     lab_explain(&c->n, "The server learned our address and port from the datagram itself.");
@@ -561,11 +584,10 @@ static int echo_connected(struct client *c)
         return close(fd), 1;
     if (do_send(c, fd, "hello, connected", NULL) < 0)
         return close(fd), 1;
-    struct lab_endpoint from;
-    ssize_t n = do_recv(c, fd, &from, c->cli.timeout_ms);
+    int rc = recv_reply(c, fd, NULL, "no reply (is udp-server running?)");
     close(fd);
-    if (n < 0)
-        return errno == ETIMEDOUT ? unexpected(c, "no reply (is udp-server running?)") : 1;
+    if (rc != 0)
+        return rc;
     lab_explain(&c->n, "send() needs no address: the peer %s is stored in the socket.",
                 fmt_ep(&c->server, a));
     return 0;
@@ -574,9 +596,7 @@ static int echo_connected(struct client *c)
 static int refused_unconnected(struct client *c)
 {
     struct lab_endpoint to;
-    if (closed_port(c, &to) < 0)
-        return 1;
-    int fd = new_socket(c);
+    int fd = socket_for_closed_port(c, &to);
     if (fd < 0)
         return 1;
     unsigned long long icmp0 = counter(c, "Icmp", "InDestUnreachs");
@@ -606,9 +626,7 @@ static int refused_unconnected(struct client *c)
 static int refused_connected(struct client *c)
 {
     struct lab_endpoint to;
-    if (closed_port(c, &to) < 0)
-        return 1;
-    int fd = new_socket(c);
+    int fd = socket_for_closed_port(c, &to);
     if (fd < 0)
         return 1;
     if (do_connect(c, fd, &to) < 0)
@@ -645,9 +663,7 @@ static int refused_connected(struct client *c)
 static int recverr(struct client *c)
 {
     struct lab_endpoint to;
-    if (closed_port(c, &to) < 0)
-        return 1;
-    int fd = new_socket(c);
+    int fd = socket_for_closed_port(c, &to);
     if (fd < 0)
         return 1;
     if (set_recverr(c, fd) != 0)
@@ -687,20 +703,16 @@ static int recverr(struct client *c)
 static int reconnect(struct client *c)
 {
     char a[LAB_ENDPOINT_STRLEN];
-    int fd = new_socket(c);
+    int fd = connected_socket(c, &c->server);
     if (fd < 0)
         return 1;
-    if (do_connect(c, fd, &c->server) < 0 || say_peer(c, fd) < 0)
-        return close(fd), 1;
     say_local(c, fd, "");
     if (do_send(c, fd, "hello, first server", NULL) < 0)
         return close(fd), 1;
     struct lab_endpoint from;
-    if (do_recv(c, fd, &from, c->cli.timeout_ms) < 0)
-        return close(fd),
-               errno == ETIMEDOUT
-                   ? unexpected(c, "no reply (is udp-server --scenario reconnect running?)")
-                   : 1;
+    int rc = recv_reply(c, fd, &from, "no reply (is udp-server --scenario reconnect running?)");
+    if (rc != 0)
+        return close(fd), rc;
     if (do_connect(c, fd, &c->second) < 0 || say_peer(c, fd) < 0)
         return close(fd), 1;
     say_local(c, fd, " (same port: connect again keeps the binding)");
@@ -708,8 +720,8 @@ static int reconnect(struct client *c)
     unsigned long long noports = counter(c, "Udp", "NoPorts");
     if (do_send(c, fd, "hello, second server", NULL) < 0)
         return close(fd), 1;
-    if (do_recv(c, fd, &from, c->cli.timeout_ms) < 0)
-        return close(fd), errno == ETIMEDOUT ? unexpected(c, "no reply from the second port") : 1;
+    if ((rc = recv_reply(c, fd, &from, "no reply from the second port")) != 0)
+        return close(fd), rc;
     if (!lab_endpoint_equal((struct sockaddr *)&from.ss, (struct sockaddr *)&c->second.ss)) {
         close(fd);
         lab_say(&c->n, "got a datagram from %s", fmt_ep(&from, a));
@@ -717,7 +729,7 @@ static int reconnect(struct client *c)
     }
     lab_say(&c->n, "(udp-server --scenario reconnect sent a late datagram from %s just before)",
             fmt_ep(&c->server, a));
-    int rc = expect_filtered(c, fd, noports, "the first server's late datagram");
+    rc = expect_filtered(c, fd, noports, "the first server's late datagram");
     close(fd);
     return rc;
 }
@@ -725,20 +737,16 @@ static int reconnect(struct client *c)
 static int disconnect(struct client *c)
 {
     char a[LAB_ENDPOINT_STRLEN];
-    int fd = new_socket(c);
+    int fd = connected_socket(c, &c->server);
     if (fd < 0)
         return 1;
-    if (do_connect(c, fd, &c->server) < 0 || say_peer(c, fd) < 0)
-        return close(fd), 1;
     say_local(c, fd, "");
     unsigned long long noports = counter(c, "Udp", "NoPorts");
     if (do_send(c, fd, "while connected", NULL) < 0)
         return close(fd), 1;
-    if (do_recv(c, fd, NULL, c->cli.timeout_ms) < 0)
-        return close(fd),
-               errno == ETIMEDOUT
-                   ? unexpected(c, "no reply (is udp-server --scenario disconnect running?)")
-                   : 1;
+    int rc = recv_reply(c, fd, NULL, "no reply (is udp-server --scenario disconnect running?)");
+    if (rc != 0)
+        return close(fd), rc;
     if (expect_filtered(c, fd, noports, "the copy from the second port") != 0)
         return close(fd), 1;
 
@@ -763,11 +771,12 @@ static int disconnect(struct client *c)
         return close(fd), 1;
     say_local(c, fd, " (a new port, bound by sendto)");
     struct lab_endpoint f1, f2;
-    if (do_recv(c, fd, &f1, c->cli.timeout_ms) < 0 || do_recv(c, fd, &f2, c->cli.timeout_ms) < 0) {
-        close(fd);
-        return errno == ETIMEDOUT ? unexpected(c, "the filter was not lifted") : 1;
-    }
+    rc = recv_reply(c, fd, &f1, "the filter was not lifted");
+    if (rc == 0)
+        rc = recv_reply(c, fd, &f2, "the filter was not lifted");
     close(fd);
+    if (rc != 0)
+        return rc;
     if (!lab_endpoint_equal((struct sockaddr *)&f2.ss, (struct sockaddr *)&c->second.ss) &&
         !lab_endpoint_equal((struct sockaddr *)&f1.ss, (struct sockaddr *)&c->second.ss))
         return unexpected(c, "no datagram from the second port");
@@ -778,12 +787,10 @@ static int disconnect(struct client *c)
 static int filter(struct client *c)
 {
     char a[LAB_ENDPOINT_STRLEN];
-    int cfd = new_socket(c);
+    lab_say(&c->n, "socket 1: connected");
+    int cfd = connected_socket(c, &c->server);
     if (cfd < 0)
         return 1;
-    lab_say(&c->n, "socket 1: connected");
-    if (do_connect(c, cfd, &c->server) < 0 || say_peer(c, cfd) < 0)
-        return close(cfd), 1;
     unsigned long long noports = counter(c, "Udp", "NoPorts");
     if (do_send(c, cfd, "from the connected socket", NULL) < 0)
         return close(cfd), 1;
@@ -795,14 +802,12 @@ static int filter(struct client *c)
     if (ufd < 0)
         return close(cfd), 1;
     struct lab_endpoint from;
-    if (do_send(c, ufd, "from the unconnected socket", &c->server) < 0 ||
-        do_recv(c, ufd, &from, c->cli.timeout_ms) < 0) {
-        close(cfd), close(ufd);
-        return errno == ETIMEDOUT
-                   ? unexpected(c, "no reply (is udp-server --scenario filter running?)")
-                   : 1;
-    }
+    int rc = do_send(c, ufd, "from the unconnected socket", &c->server) < 0
+                 ? 1
+                 : recv_reply(c, ufd, &from, "no reply (is udp-server --scenario filter running?)");
     close(ufd);
+    if (rc != 0)
+        return close(cfd), rc;
     lab_say(&c->n, "the reply came from %s although we sent to %s", fmt_ep(&from, a),
             lab_endpoint_format((struct sockaddr *)&c->server.ss, (char[LAB_ENDPOINT_STRLEN]){0},
                                 LAB_ENDPOINT_STRLEN));
@@ -818,7 +823,7 @@ static int filter(struct client *c)
     }
     lab_explain(&c->n, "Linux lets a connected UDP socket sendto() any address, for that one");
     lab_explain(&c->n, "datagram; the BSDs refuse with EISCONN. The peer stays the same.");
-    int rc = expect_filtered(c, cfd, noports, "the answer to it");
+    rc = expect_filtered(c, cfd, noports, "the answer to it");
     if (rc == 0 && say_peer(c, cfd) < 0)
         rc = 1;
     close(cfd);
@@ -897,17 +902,13 @@ static int ttl(struct client *c)
         char o[LAB_ENDPOINT_STRLEN];
         int kind = read_error_queue(c, fd, &off);
         if (kind == ICMP_TIME_EXCEEDED) {
-            fmt_ep(&off, o);
-            char *colon = strrchr(o, ':');
-            if (colon)
-                *colon = '\0';
             lab_say(&c->n, "time exceeded from %s: the datagram ran out of hops with %s %d",
-                    o[0] == '[' ? o + 1 : o, c->family == AF_INET6 ? "hop limit" : "TTL", c->ttl);
+                    fmt_addr(&off, o), ttl_word(c->family), c->ttl);
             lab_explain(&c->n, "Each router decrements the TTL; the one that takes it to 0");
             lab_explain(&c->n, "discards the datagram and sends ICMP time exceeded back.");
         } else if (kind == ICMP_PORT_UNREACHABLE) {
             lab_say(&c->n, "delivered with %s %d, but nothing listens on that port",
-                    c->family == AF_INET6 ? "hop limit" : "TTL", c->ttl);
+                    ttl_word(c->family), c->ttl);
         } else if (kind < 0) {
             rc = 1;
         }
@@ -916,8 +917,8 @@ static int ttl(struct client *c)
         if (do_recv(c, fd, &from, 0) < 0)
             rc = 1;
         else {
-            lab_say(&c->n, "delivered with %s %d: the server answered",
-                    c->family == AF_INET6 ? "hop limit" : "TTL", c->ttl);
+            lab_say(&c->n, "delivered with %s %d: the server answered", ttl_word(c->family),
+                    c->ttl);
             lab_explain(&c->n,
                         "Only routers decrement the TTL. Loopback (or one link) has none, so");
             lab_explain(&c->n,

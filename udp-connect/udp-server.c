@@ -89,14 +89,8 @@ static int parse_args(struct server *s, int argc, char *argv[])
     };
     lab_cli_init(&s->cli, PROG, UDP_DEMO_PORT, 60000);
     s->other_port = -1;
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, LAB_CLI_COMMON_SHORT, options, NULL)) != -1) {
-        int rc = opt == 'H' ? 0 : lab_cli_common(&s->cli, opt, optarg, argv);
-        if (rc < 0)
-            return -1;
-        if (rc > 0)
-            continue;
+    int opt, rc;
+    while ((rc = lab_cli_next(&s->cli, argc, argv, options, &opt)) > 0) {
         long v;
         switch (opt) {
         case OPT_COUNT:
@@ -117,26 +111,14 @@ static int parse_args(struct server *s, int argc, char *argv[])
             break;
         }
         default:
-            lab_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
-            return -1;
+            return lab_cli_unknown(&s->cli, opt, argv);
         }
     }
-    if (optind < argc) {
-        lab_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
-        return -1;
-    }
-    if (s->cli.help)
-        return 0;
     int sc = 0;
-    if (s->cli.scenario && (sc = lab_cli_scenario(PROG, udp_scenario_names, s->cli.scenario)) < 0)
+    if (rc < 0 ||
+        lab_cli_finish(&s->cli, argc, argv, udp_scenario_names, &sc, SOCK_DGRAM, &s->bind_ep) < 0)
         return -1;
     s->scenario = (enum udp_scenario)sc;
-    char err[160];
-    if (lab_endpoint_resolve(s->cli.host, s->cli.port, SOCK_DGRAM, &s->bind_ep, err, sizeof err) <
-        0) {
-        lab_usage_error(PROG, "%s", err);
-        return -1;
-    }
     if (s->reply_from_other || s->scenario == SC_FILTER)
         s->mode = REPLY_OTHER;
     else if (s->scenario == SC_DISCONNECT)

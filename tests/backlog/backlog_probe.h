@@ -15,6 +15,7 @@
 #include "lab_kstat.h"
 #include "lab_sock.h"
 #include "lab_tcpstate.h"
+#include "testlib.h"
 
 #define BP_MAX 64
 #define BP_SETTLE_MS 25 /* a loopback handshake takes microseconds */
@@ -23,9 +24,7 @@
 static inline int bp_listen(const char *host, int backlog, int defer_secs,
                             struct lab_endpoint *bound)
 {
-    struct lab_endpoint ep;
-    char err[128];
-    CHECK(lab_endpoint_resolve(host, 0, SOCK_STREAM, &ep, err, sizeof err) == 0, "%s", err);
+    struct lab_endpoint ep = test_address(host, 0, SOCK_STREAM);
     int fd = socket(ep.ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     CHECK_SYS(fd);
     CHECK_SYS(bind(fd, (struct sockaddr *)&ep.ss, ep.len));

@@ -10,11 +10,25 @@
 #include "lab_netns.h"
 #include "lab_sock.h"
 
-void test_pair_open(struct test_pair *p, const char *host)
+struct lab_endpoint test_address(const char *host, uint16_t port, int socktype)
 {
     struct lab_endpoint ep;
     char err[128];
-    CHECK(lab_endpoint_resolve(host, 0, SOCK_STREAM, &ep, err, sizeof err) == 0, "%s", err);
+    CHECK(lab_endpoint_resolve(host, port, socktype, &ep, err, sizeof err) == 0, "%s", err);
+    return ep;
+}
+
+int test_lowest_free_fd(void)
+{
+    int fd = dup(0);
+    CHECK_SYS(fd);
+    close(fd);
+    return fd;
+}
+
+void test_pair_open(struct test_pair *p, const char *host)
+{
+    struct lab_endpoint ep = test_address(host, 0, SOCK_STREAM);
     p->listener = lab_tcp_listen(&ep, 16, 0);
     CHECK_SYS(p->listener);
     struct lab_endpoint bound;
@@ -35,6 +49,16 @@ void test_pair_close(struct test_pair *p)
             close(*fds[i]);
         *fds[i] = -1;
     }
+}
+
+void test_pair_active_close(struct test_pair *p)
+{
+    CHECK_SYS(close(p->client));
+    p->client = -1;
+    char b;
+    CHECK(lab_read_bounded(p->server, &b, 1, 1000) == 0, "server did not read EOF");
+    CHECK_SYS(close(p->server));
+    p->server = -1;
 }
 
 void test_require_private_netns(void)

@@ -4,6 +4,12 @@
 
 #include "lab_endpoint.h"
 
+/* host (literal or name) and port resolved for socktype; exits on failure. */
+struct lab_endpoint test_address(const char *host, uint16_t port, int socktype);
+
+/* The lowest free fd number: the same before and after a call that leaks no fd. */
+int test_lowest_free_fd(void);
+
 /* An established loopback TCP connection and the listener that made it. */
 struct test_pair {
     int listener, client, server;    /* fds */
@@ -17,6 +23,10 @@ void test_pair_open(struct test_pair *p, const char *host);
 
 /* Close whatever fds of p are still open (>= 0) and mark them -1. */
 void test_pair_close(struct test_pair *p);
+
+/* Close p's client, read the EOF on its server side and close that too: the
+ * client side is left in TIME_WAIT; exits on failure. */
+void test_pair_active_close(struct test_pair *p);
 
 /* Make fd's kernel drop every segment that arrives for it (a classic BPF
  * filter returning 0), so a test can "lose" ACKs and FINs; exits on failure. */

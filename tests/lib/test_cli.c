@@ -1,5 +1,6 @@
 /* unit.lib.cli: the common options, parsed through getopt_long as the
  * programs do, and the one-line usage errors (exit code 2). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "check.h"
 #include "lab_cli.h"
+#include "lab_narrate.h"
 
 /* stderr is redirected into a file while a call runs, then read back. */
 static FILE *err_file;
@@ -211,11 +213,83 @@ static void test_scenario_and_usage(void)
     check_one_line(err, "p", "count", "'21'", (const char *)NULL);
 }
 
+/* lab_cli_next over argv with longopts: how many program options it handed back
+ * (the last one's value in *last), or -1 with the line it printed in err. */
+static int next_all(struct lab_cli *c, const struct option *longopts, char **argv, char *err,
+                    size_t errlen, const char **last)
+{
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    optind = 0;
+    capture_start();
+    int opt, rc, mine = 0;
+    while ((rc = lab_cli_next(c, argc, argv, longopts, &opt)) > 0) {
+        CHECK(opt == 'c', "lab_cli_next handed back option %d", opt);
+        *last = optarg;
+        mine++;
+    }
+    int saved = errno;
+    capture_end(err, errlen);
+    if (rc < 0)
+        CHECK(saved == EINVAL, "errno %s after bad usage, want EINVAL", lab_errno_name(saved));
+    return rc < 0 ? -1 : mine;
+}
+
+static void test_next(void)
+{
+    static const struct option server[] = {LAB_CLI_COMMON_OPTIONS,
+                                           {"bind", required_argument, NULL, 'b'},
+                                           {"count", required_argument, NULL, 'c'},
+                                           {NULL, 0, NULL, 0}};
+    struct lab_cli c;
+    char err[1024];
+    const char *last = NULL;
+
+    lab_cli_init(&c, "udp-client", 19002, 3000);
+    char *ok[] = {"udp-client", "-q", "--count", "7", "-H", "::1", "--port", "19002", NULL};
+    CHECK(next_all(&c, options, ok, err, sizeof err, &last) == 1, "client options: %s", err);
+    CHECK(err[0] == '\0', "stderr written: '%s'", err);
+    CHECK(last != NULL && strcmp(last, "7") == 0, "program option value '%s'", last);
+    CHECK(c.quiet && strcmp(c.host, "::1") == 0 && c.port == 19002 && c.port_given,
+          "common options not applied");
+    lab_cli_init(&c, "udp-client", 19002, 3000);
+    char *none[] = {"udp-client", "-t", "5", NULL};
+    CHECK(next_all(&c, options, none, err, sizeof err, &last) == 0, "no program options: %s", err);
+    CHECK(c.timeout_ms == 5 && !c.port_given, "timeout %d port_given %d", c.timeout_ms,
+          c.port_given);
+
+    /* The address option of the other kind of program is unknown, named by its letter. */
+    char *client_bind[] = {"udp-client", "-b", "::1", NULL};
+    CHECK(next_all(&c, options, client_bind, err, sizeof err, &last) == -1, "client took -b");
+    check_one_line(err, "udp-client", "unknown option", "'-b'", (const char *)NULL);
+    char *client_bind_bare[] = {"udp-client", "-q", "-b", NULL};
+    CHECK(next_all(&c, options, client_bind_bare, err, sizeof err, &last) == -1,
+          "client took a bare -b");
+    check_one_line(err, "udp-client", "unknown option", "'-b'", (const char *)NULL);
+
+    lab_cli_init(&c, "udp-server", 19002, 3000);
+    char *srv_ok[] = {"udp-server", "-b", "::1", "--count=2", NULL};
+    CHECK(next_all(&c, server, srv_ok, err, sizeof err, &last) == 1, "server options: %s", err);
+    CHECK(strcmp(c.host, "::1") == 0, "bind not applied");
+    char *srv_host[] = {"udp-server", "-H", "::1", NULL};
+    CHECK(next_all(&c, server, srv_host, err, sizeof err, &last) == -1, "server took -H");
+    check_one_line(err, "udp-server", "unknown option", "'-H'", (const char *)NULL);
+    char *srv_host_bare[] = {"udp-server", "-H", NULL};
+    CHECK(next_all(&c, server, srv_host_bare, err, sizeof err, &last) == -1,
+          "server took a bare -H");
+    check_one_line(err, "udp-server", "unknown option", "'-H'", (const char *)NULL);
+    char *srv_missing[] = {"udp-server", "--bind", NULL};
+    CHECK(next_all(&c, server, srv_missing, err, sizeof err, &last) == -1, "--bind without value");
+    check_one_line(err, "udp-server", "needs a value", "'--bind'", (const char *)NULL);
+}
+
 int main(void)
 {
     test_common_options();
     test_bad_options();
     test_scenario_and_usage();
+    test_next();
     puts("ok");
     return 0;
 }

@@ -14,23 +14,6 @@
 
 #define SA(ep) ((const struct sockaddr *)&(ep).ss)
 
-static struct lab_endpoint resolve(const char *host, uint16_t port)
-{
-    struct lab_endpoint ep;
-    char err[128];
-    CHECK(lab_endpoint_resolve(host, port, SOCK_STREAM, &ep, err, sizeof err) == 0, "%s", err);
-    return ep;
-}
-
-/* Lowest free fd number: unchanged if nothing leaked an fd. */
-static int lowest_free_fd(void)
-{
-    int fd = dup(0);
-    CHECK_SYS(fd);
-    close(fd);
-    return fd;
-}
-
 static void test_find(const char *host)
 {
     struct test_pair p;
@@ -82,7 +65,7 @@ static void test_list(void)
 {
     enum { NLISTEN = 150 }; /* several netlink datagrams' worth */
     int fds[NLISTEN];
-    struct lab_endpoint any = resolve("127.0.0.1", 0);
+    struct lab_endpoint any = test_address("127.0.0.1", 0, SOCK_STREAM);
     for (int i = 0; i < NLISTEN; i++) {
         fds[i] = lab_tcp_listen(&any, 7, 0);
         CHECK_SYS(fds[i]);
@@ -130,7 +113,7 @@ static void test_list(void)
     CHECK_SYS(lab_endpoint_local(p.listener, &lst));
     int c2 = lab_tcp_connect(&lst, 1000);
     CHECK_SYS(c2);
-    unspec = resolve("0.0.0.0", 0); /* a listener's remote end */
+    unspec = test_address("0.0.0.0", 0, SOCK_STREAM); /* a listener's remote end */
     long long deadline = lab_now_ms() + 1000;
     for (;;) {
         CHECK(lab_diag_find(SA(lst), SA(unspec), &c) == 1, "listener not found");
@@ -143,7 +126,7 @@ static void test_list(void)
     close(c2);
 
     /* The IPv6 walk sees IPv6 listeners only. */
-    struct lab_endpoint any6 = resolve("::1", 0);
+    struct lab_endpoint any6 = test_address("::1", 0, SOCK_STREAM);
     int l6 = lab_tcp_listen(&any6, 3, 0);
     CHECK_SYS(l6);
     memset(&t, 0, sizeof t);
@@ -159,10 +142,12 @@ static void test_list(void)
 
 static void test_absent(void)
 {
-    struct lab_endpoint a = resolve("127.0.0.1", 1), b = resolve("127.0.0.1", 2);
+    struct lab_endpoint a = test_address("127.0.0.1", 1, SOCK_STREAM),
+                        b = test_address("127.0.0.1", 2, SOCK_STREAM);
     struct lab_conn c;
     CHECK(lab_diag_find(SA(a), SA(b), &c) == 0, "absent v4 tuple found");
-    struct lab_endpoint a6 = resolve("::1", 1), b6 = resolve("::1", 2);
+    struct lab_endpoint a6 = test_address("::1", 1, SOCK_STREAM),
+                        b6 = test_address("::1", 2, SOCK_STREAM);
     CHECK(lab_diag_find(SA(a6), SA(b6), &c) == 0, "absent v6 tuple found");
     long long t0 = lab_now_ms();
     CHECK(lab_diag_wait(SA(a), SA(b), LAB_STATE_BIT(LAB_TCP_ESTABLISHED), 5000, &c) == 0,
@@ -190,12 +175,7 @@ static void test_time_wait(const char *host)
 {
     struct test_pair p;
     test_pair_open(&p, host);
-    CHECK_SYS(close(p.client));
-    p.client = -1;
-    char b;
-    CHECK(lab_read_bounded(p.server, &b, 1, 1000) == 0, "server did not read EOF");
-    CHECK_SYS(close(p.server));
-    p.server = -1;
+    test_pair_active_close(&p);
 
     struct lab_conn c;
     int rc = lab_diag_wait(SA(p.client_addr), SA(p.server_addr), LAB_STATE_BIT(LAB_TCP_TIME_WAIT),
@@ -280,7 +260,7 @@ static void test_waits(void)
 
 int main(void)
 {
-    int fd0 = lowest_free_fd();
+    int fd0 = test_lowest_free_fd();
     test_list(); /* first: it counts every socket of the namespace */
     test_find("127.0.0.1");
     test_find("::1");
@@ -288,7 +268,8 @@ int main(void)
     test_time_wait("127.0.0.1");
     test_time_wait("::1");
     test_waits();
-    CHECK(lowest_free_fd() == fd0, "an fd leaked (lowest free %d, was %d)", lowest_free_fd(), fd0);
+    CHECK(test_lowest_free_fd() == fd0, "an fd leaked (lowest free %d, was %d)",
+          test_lowest_free_fd(), fd0);
     puts("ok");
     return 0;
 }

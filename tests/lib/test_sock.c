@@ -16,22 +16,6 @@
 
 #define SA(ep) ((const struct sockaddr *)&(ep).ss)
 
-static struct lab_endpoint resolve(const char *host, uint16_t port)
-{
-    struct lab_endpoint ep;
-    char err[128];
-    CHECK(lab_endpoint_resolve(host, port, SOCK_STREAM, &ep, err, sizeof err) == 0, "%s", err);
-    return ep;
-}
-
-static int lowest_free_fd(void)
-{
-    int fd = dup(0);
-    CHECK_SYS(fd);
-    close(fd);
-    return fd;
-}
-
 static int reuseaddr_of(int fd)
 {
     int v = -1;
@@ -42,8 +26,8 @@ static int reuseaddr_of(int fd)
 
 static void test_listen(void)
 {
-    int fd0 = lowest_free_fd();
-    struct lab_endpoint any = resolve("127.0.0.1", 0);
+    int fd0 = test_lowest_free_fd();
+    struct lab_endpoint any = test_address("127.0.0.1", 0, SOCK_STREAM);
     int a = lab_tcp_listen(&any, 4, 1);
     CHECK_SYS(a);
     CHECK(reuseaddr_of(a) == 1, "SO_REUSEADDR not set");
@@ -68,14 +52,14 @@ static void test_listen(void)
     close(a);
 
     /* No such local address in this namespace, and no such family. */
-    struct lab_endpoint far = resolve("192.0.2.1", 0);
+    struct lab_endpoint far = test_address("192.0.2.1", 0, SOCK_STREAM);
     CHECK_ERRNO(lab_tcp_listen(&far, 4, 0), EADDRNOTAVAIL);
     struct lab_endpoint none;
     memset(&none, 0, sizeof none);
     none.ss.ss_family = AF_UNSPEC;
     none.len = sizeof(struct sockaddr_in);
     CHECK_ERRNO(lab_tcp_listen(&none, 4, 0), EAFNOSUPPORT);
-    CHECK(lowest_free_fd() == fd0, "failed listens leaked an fd");
+    CHECK(test_lowest_free_fd() == fd0, "failed listens leaked an fd");
 }
 
 /* The server closes first and owns the TIME_WAIT on its port: restarting
@@ -83,7 +67,7 @@ static void test_listen(void)
  * keeps the flag of the listener it came from), as a real server sets it. */
 static void test_reuseaddr_time_wait(int old_reuse)
 {
-    struct lab_endpoint any = resolve("127.0.0.1", 0), lst, cl, sv;
+    struct lab_endpoint any = test_address("127.0.0.1", 0, SOCK_STREAM), lst, cl, sv;
     int lfd = lab_tcp_listen(&any, 4, old_reuse);
     CHECK_SYS(lfd);
     CHECK_SYS(lab_endpoint_local(lfd, &lst));
@@ -115,17 +99,17 @@ static void test_reuseaddr_time_wait(int old_reuse)
 
 static void test_connect(void)
 {
-    int fd0 = lowest_free_fd();
+    int fd0 = test_lowest_free_fd();
     /* A bound, non-listening socket holds the port closed. */
     int hold = socket(AF_INET, SOCK_STREAM, 0);
     CHECK_SYS(hold);
-    struct lab_endpoint any = resolve("127.0.0.1", 0), closed;
+    struct lab_endpoint any = test_address("127.0.0.1", 0, SOCK_STREAM), closed;
     CHECK_SYS(bind(hold, SA(any), any.len));
     CHECK_SYS(lab_endpoint_local(hold, &closed));
     long long t0 = lab_now_ms();
     CHECK_ERRNO(lab_tcp_connect(&closed, 1000), ECONNREFUSED);
     CHECK(lab_now_ms() - t0 < 500, "refusal took %lld ms", lab_now_ms() - t0);
-    struct lab_endpoint closed6 = resolve("::1", lab_endpoint_port(&closed));
+    struct lab_endpoint closed6 = test_address("::1", lab_endpoint_port(&closed), SOCK_STREAM);
     int hold6 = socket(AF_INET6, SOCK_STREAM, 0);
     CHECK_SYS(hold6);
     CHECK_SYS(bind(hold6, SA(closed6), closed6.len));
@@ -164,12 +148,12 @@ static void test_connect(void)
     CHECK_ERRNO(lab_connect_bounded(fds[0], &lst, 50), ENOTSOCK);
     close(fds[0]);
     close(fds[1]);
-    CHECK(lowest_free_fd() == fd0, "failed connects leaked an fd");
+    CHECK(test_lowest_free_fd() == fd0, "failed connects leaked an fd");
 }
 
 static void test_accept(void)
 {
-    struct lab_endpoint any = resolve("127.0.0.1", 0), lst, peer;
+    struct lab_endpoint any = test_address("127.0.0.1", 0, SOCK_STREAM), lst, peer;
     int lfd = lab_tcp_listen(&any, 4, 0);
     CHECK_SYS(lfd);
     CHECK_SYS(lab_endpoint_local(lfd, &lst));
@@ -341,7 +325,7 @@ static void test_wait_and_clock(void)
 
 int main(void)
 {
-    int fd0 = lowest_free_fd();
+    int fd0 = test_lowest_free_fd();
     test_listen();
     test_reuseaddr_time_wait(0);
     test_reuseaddr_time_wait(1);
@@ -352,7 +336,7 @@ int main(void)
     test_send_to_reset_peer();
     test_nonblocking();
     test_wait_and_clock();
-    CHECK(lowest_free_fd() == fd0, "an fd leaked");
+    CHECK(test_lowest_free_fd() == fd0, "an fd leaked");
     puts("ok");
     return 0;
 }

@@ -129,12 +129,7 @@ static void test_watch_conn(void)
     CHECK(count_lines(narrated()) == 1, "not one line");
 
     /* Active close: the watch ends on TIME_WAIT, narrated with its timer. */
-    CHECK_SYS(close(p.client));
-    p.client = -1;
-    char b;
-    CHECK(lab_read_bounded(p.server, &b, 1, 1000) == 0, "no EOF");
-    CHECK_SYS(close(p.server));
-    p.server = -1;
+    test_pair_active_close(&p);
     notes = 0;
     rc = lab_watch_conn(&narrator, SA(p.client_addr), SA(p.server_addr),
                         LAB_STATE_BIT(LAB_TCP_TIME_WAIT), 1000, note, &last);

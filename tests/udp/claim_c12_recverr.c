@@ -22,12 +22,7 @@ int main(void)
         struct sock_extended_err ee;
         udptest_errqueue(fd, &ee, &off);
         CHECK(ee.ee_errno == ECONNREFUSED, "ee_errno %s", lab_errno_name((int)ee.ee_errno));
-        if (family == AF_INET6)
-            CHECK(ee.ee_origin == SO_EE_ORIGIN_ICMP6 && ee.ee_type == 1 && ee.ee_code == 4,
-                  "origin %u type %u code %u", ee.ee_origin, ee.ee_type, ee.ee_code);
-        else
-            CHECK(ee.ee_origin == SO_EE_ORIGIN_ICMP && ee.ee_type == 3 && ee.ee_code == 3,
-                  "origin %u type %u code %u", ee.ee_origin, ee.ee_type, ee.ee_code);
+        udptest_expect_icmp(&ee, family, 3, 3, 1, 4); /* port unreachable */
         CHECK(udptest_addr_is(&off, udptest_hosts[i]), "offender is not %s", udptest_hosts[i]);
         udptest_expect_quiet(fd); /* reported once, queue drained */
         close(fd);

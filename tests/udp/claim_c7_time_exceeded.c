@@ -102,29 +102,12 @@ static int b_socket(int b_ns, int a_ns, const char *addr, struct lab_endpoint *e
 static int b_receive(int fd)
 {
     CHECK(lab_wait_fd(fd, POLLIN, 1000) == 1, "nothing reached host B");
-    char data[64];
-    union {
-        char buf[256];
-        struct cmsghdr align;
-    } control;
-    struct iovec iov = {.iov_base = data, .iov_len = sizeof data};
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof control.buf;
-    CHECK_SYS(recvmsg(fd, &msg, MSG_DONTWAIT));
-    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-        if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL) ||
-            (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_HOPLIMIT)) {
-            int ttl;
-            memcpy(&ttl, CMSG_DATA(cm), sizeof ttl);
-            return ttl;
-        }
-    }
-    CHECK(0, "no TTL control message");
-    return -1;
+    union udptest_control control;
+    struct cmsghdr *cm =
+        udptest_recv_cmsg(fd, MSG_DONTWAIT, &control, IP_TTL, IPV6_HOPLIMIT, "TTL");
+    int ttl;
+    memcpy(&ttl, CMSG_DATA(cm), sizeof ttl);
+    return ttl;
 }
 
 static int a_socket(int family, int ttl, int recverr)
@@ -148,12 +131,7 @@ static void expect_time_exceeded(const struct lab_endpoint *to, int ttl, const c
     struct sock_extended_err ee;
     struct lab_endpoint off;
     udptest_errqueue(fd, &ee, &off);
-    if (family == AF_INET6)
-        CHECK(ee.ee_origin == SO_EE_ORIGIN_ICMP6 && ee.ee_type == 3 && ee.ee_code == 0,
-              "origin %u type %u code %u", ee.ee_origin, ee.ee_type, ee.ee_code);
-    else
-        CHECK(ee.ee_origin == SO_EE_ORIGIN_ICMP && ee.ee_type == 11 && ee.ee_code == 0,
-              "origin %u type %u code %u", ee.ee_origin, ee.ee_type, ee.ee_code);
+    udptest_expect_icmp(&ee, family, 11, 0, 3, 0); /* time exceeded in transit */
     CHECK(ee.ee_errno == EHOSTUNREACH, "ee_errno %s", lab_errno_name((int)ee.ee_errno));
     CHECK(udptest_addr_is(&off, router), "time exceeded not from the router %s", router);
     close(fd);

@@ -17,6 +17,7 @@
 #include "lab_endpoint.h"
 #include "lab_kstat.h"
 #include "lab_sock.h"
+#include "testlib.h"
 
 /* Both families, as the tests loop over them. */
 static const char *const udptest_hosts[] = {"127.0.0.1", "::1"};
@@ -24,9 +25,7 @@ static const char *const udptest_hosts[] = {"127.0.0.1", "::1"};
 /* A UDP socket bound to host:port (port 0: the kernel picks); its address in *ep. */
 static inline int udptest_bound(const char *host, uint16_t port, struct lab_endpoint *ep)
 {
-    char err[128];
-    struct lab_endpoint want;
-    CHECK(lab_endpoint_resolve(host, port, SOCK_DGRAM, &want, err, sizeof err) == 0, "%s", err);
+    struct lab_endpoint want = test_address(host, port, SOCK_DGRAM);
     int fd = socket(want.ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     CHECK_SYS(fd);
     CHECK_SYS(bind(fd, (struct sockaddr *)&want.ss, want.len));
@@ -121,45 +120,65 @@ static inline void udptest_set_recverr(int fd, int family)
         CHECK_SYS(setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one));
 }
 
-/* Read one error-queue entry: the extended error and its offender address. */
-static inline void udptest_errqueue(int fd, struct sock_extended_err *ee,
-                                    struct lab_endpoint *offender)
+/* Room for the control messages of one datagram, aligned for cmsghdr. */
+union udptest_control {
+    char buf[512];
+    struct cmsghdr align;
+};
+
+/* recvmsg(fd, flags) one datagram (or error-queue entry) with its control
+ * messages into *control; the first of level IPPROTO_IP type v4type or
+ * IPPROTO_IPV6 type v6type (what names them if there is none: exits). */
+static inline struct cmsghdr *udptest_recv_cmsg(int fd, int flags, union udptest_control *control,
+                                                int v4type, int v6type, const char *what)
 {
     char data[256];
-    union {
-        char buf[512];
-        struct cmsghdr align;
-    } control;
     struct iovec iov = {.iov_base = data, .iov_len = sizeof data};
     struct msghdr msg;
     memset(&msg, 0, sizeof msg);
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof control.buf;
-    CHECK_SYS(recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT));
-    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-        if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_RECVERR) ||
-            (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_RECVERR)) {
-            memcpy(ee, CMSG_DATA(cm), sizeof *ee);
-            memset(offender, 0, sizeof *offender);
-            size_t room = cm->cmsg_len - CMSG_LEN(sizeof *ee);
-            if (room > sizeof offender->ss)
-                room = sizeof offender->ss;
-            memcpy(&offender->ss, CMSG_DATA(cm) + sizeof *ee, room);
-            offender->len = (socklen_t)room;
-            return;
-        }
-    }
-    CHECK(0, "no IP_RECVERR/IPV6_RECVERR control message");
+    msg.msg_control = control->buf;
+    msg.msg_controllen = sizeof control->buf;
+    CHECK_SYS(recvmsg(fd, &msg, flags));
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+        if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == v4type) ||
+            (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == v6type))
+            return cm;
+    CHECK(0, "no %s control message", what);
+    return NULL;
+}
+
+/* Read one error-queue entry: the extended error and its offender address. */
+static inline void udptest_errqueue(int fd, struct sock_extended_err *ee,
+                                    struct lab_endpoint *offender)
+{
+    union udptest_control control;
+    struct cmsghdr *cm = udptest_recv_cmsg(fd, MSG_ERRQUEUE | MSG_DONTWAIT, &control, IP_RECVERR,
+                                           IPV6_RECVERR, "IP_RECVERR/IPV6_RECVERR");
+    memcpy(ee, CMSG_DATA(cm), sizeof *ee);
+    memset(offender, 0, sizeof *offender);
+    size_t room = cm->cmsg_len - CMSG_LEN(sizeof *ee);
+    if (room > sizeof offender->ss)
+        room = sizeof offender->ss;
+    memcpy(&offender->ss, CMSG_DATA(cm) + sizeof *ee, room);
+    offender->len = (socklen_t)room;
+}
+
+/* ee is ICMP type v4type code v4code (AF_INET) or ICMPv6 v6type/v6code (AF_INET6). */
+static inline void udptest_expect_icmp(const struct sock_extended_err *ee, int family, int v4type,
+                                       int v4code, int v6type, int v6code)
+{
+    int v6 = family == AF_INET6;
+    CHECK(ee->ee_origin == (v6 ? SO_EE_ORIGIN_ICMP6 : SO_EE_ORIGIN_ICMP) &&
+              ee->ee_type == (v6 ? v6type : v4type) && ee->ee_code == (v6 ? v6code : v4code),
+          "origin %u type %u code %u", ee->ee_origin, ee->ee_type, ee->ee_code);
 }
 
 /* 1 if ep's address (port ignored) is the literal host. */
 static inline int udptest_addr_is(const struct lab_endpoint *ep, const char *host)
 {
-    struct lab_endpoint want, got = *ep;
-    char err[128];
-    CHECK(lab_endpoint_resolve(host, 0, SOCK_DGRAM, &want, err, sizeof err) == 0, "%s", err);
+    struct lab_endpoint want = test_address(host, 0, SOCK_DGRAM), got = *ep;
     lab_endpoint_set_port(&got, 0);
     return lab_endpoint_equal((struct sockaddr *)&got.ss, (struct sockaddr *)&want.ss);
 }
