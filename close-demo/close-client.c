@@ -75,14 +75,8 @@ static int parse_args(struct client *c, int argc, char *argv[])
     };
     lab_cli_init(&c->cli, PROG, CLOSE_DEMO_PORT, 600000);
     c->bytes = 1L << 20;
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, LAB_CLI_COMMON_SHORT, options, NULL)) != -1) {
-        int rc = opt == 'b' ? 0 : lab_cli_common(&c->cli, opt, optarg, argv);
-        if (rc < 0)
-            return -1;
-        if (rc > 0)
-            continue;
+    int opt, more;
+    while ((more = lab_cli_next(&c->cli, argc, argv, options, &opt)) > 0) {
         switch (opt) {
         case OPT_BYTES:
             if (lab_cli_long(PROG, "bytes", optarg, 0, 1L << 30, &c->bytes) < 0)
@@ -92,10 +86,8 @@ static int parse_args(struct client *c, int argc, char *argv[])
             return lab_cli_unknown(&c->cli, opt, argv);
         }
     }
-    if (c->cli.port == 0 && !c->cli.help) {
-        lab_usage_error(PROG, "bad port '0' (a client needs the server's port)");
+    if (more < 0)
         return -1;
-    }
     int sc;
     if (lab_cli_finish(&c->cli, argc, argv, close_scenario_names, &sc, SOCK_STREAM, &c->server) < 0)
         return -1;

@@ -79,14 +79,8 @@ static int parse_args(struct server *s, int argc, char *argv[])
     };
     lab_cli_init(&s->cli, PROG, CLOSE_DEMO_PORT, 600000);
     s->hold_ms = 100;
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, LAB_CLI_COMMON_SHORT, options, NULL)) != -1) {
-        int rc = opt == 'H' ? 0 : lab_cli_common(&s->cli, opt, optarg, argv);
-        if (rc < 0)
-            return -1;
-        if (rc > 0)
-            continue;
+    int opt, more;
+    while ((more = lab_cli_next(&s->cli, argc, argv, options, &opt)) > 0) {
         long v;
         switch (opt) {
         case OPT_HOLD:
@@ -101,6 +95,8 @@ static int parse_args(struct server *s, int argc, char *argv[])
             return lab_cli_unknown(&s->cli, opt, argv);
         }
     }
+    if (more < 0)
+        return -1;
     int sc;
     if (lab_cli_finish(&s->cli, argc, argv, close_scenario_names, &sc, SOCK_STREAM, &s->bind_ep) <
         0)

@@ -115,6 +115,7 @@ int lab_cli_next(struct lab_cli *c, int argc, char *const argv[], const struct o
                  int *opt)
 {
     opterr = 0;
+    c->client = has_option(longopts, 'H');
     for (;;) {
         int o = getopt_long(argc, argv, LAB_CLI_COMMON_SHORT, longopts, NULL);
         if (o == -1)
@@ -151,6 +152,10 @@ int lab_cli_finish(struct lab_cli *c, int argc, char *const argv[], const char *
     *scenario = 0;
     if (c->scenario != NULL && (*scenario = lab_cli_scenario(c->prog, scenarios, c->scenario)) < 0)
         return -1;
+    if (c->client && c->port == 0) {
+        lab_usage_error(c->prog, "bad port '0' (a client needs the server's port)");
+        return -1;
+    }
     char err[160];
     if (lab_endpoint_resolve(c->host, c->port, socktype, ep, err, sizeof err) < 0) {
         lab_usage_error(c->prog, "%s", err);

@@ -34,6 +34,7 @@ struct lab_cli {
     int step;             /* --step */
     int help;             /* --help */
     const char *scenario; /* --scenario, NULL = default */
+    int client;           /* takes --host (set by lab_cli_next): port 0 is then an error */
 };
 
 /* Initialise with the program name, its default port and wait bound. */
@@ -58,9 +59,10 @@ int lab_cli_long(const char *prog, const char *option, const char *arg, long min
 /* Index of name in the NULL-terminated names, or -1 after printing one line. */
 int lab_cli_scenario(const char *prog, const char *const names[], const char *name);
 
-/* After getopt_long: reject leftover arguments, look up the scenario (index into
- * *scenario, 0 when none given) and resolve --host/--bind with the port into ep
- * for socktype. 0, or -1 after printing one line. With --help, only returns 0. */
+/* After the options: reject leftover arguments, look up the scenario (index into
+ * *scenario, 0 when none given), reject port 0 for a client, and resolve
+ * --host/--bind with the port into ep for socktype. 0, or -1 after printing
+ * one line. With --help, only returns 0. */
 int lab_cli_finish(struct lab_cli *c, int argc, char *const argv[], const char *const scenarios[],
                    int *scenario, int socktype, struct lab_endpoint *ep);
 
