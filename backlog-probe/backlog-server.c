@@ -504,8 +504,9 @@ int main(int argc, char *argv[])
                 lab_say(&n, "net.ipv4.tcp_abort_on_overflow=%ld", v);
         }
         if (o.scenario == SC_SYN_QUEUE) {
-            lab_explain(&n, "tcp_max_syn_backlog is computed at boot (max(128, hash");
-            lab_explain(&n, "buckets/128)), and it only matters with syncookies off:");
+            lab_explain(&n, "tcp_max_syn_backlog is computed when a network namespace is");
+            lab_explain(&n, "created (max(128, TCP hash buckets/128)); it only matters with");
+            lab_explain(&n, "syncookies off:");
             lab_explain(&n, "then SYNs from unproven peers are dropped once the SYN");
             lab_explain(&n, "queue is 3/4 full. The listen backlog bounds it anyway.");
         }

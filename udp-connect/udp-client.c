@@ -63,7 +63,7 @@ static void usage(void)
            "IPv6)\n"
            "  -p, --port PORT       server port (default %d); refused-* and recverr aim at\n"
            "                        a free port unless this is given\n"
-           "      --second-port P   the server's second socket (default %d)\n"
+           "      --second-port P   the server's second socket (default --port + 1, %d)\n"
            "      --ttl N           ttl: IP_TTL / IPV6_UNICAST_HOPS to send with (default "
            "1);\n"
            "                        a value the kernel refuses is a usage error\n"
@@ -140,6 +140,7 @@ static int parse_args(struct client *c, int argc, char *argv[])
     c->bench_count = 100000;
     c->rounds = 5;
     const char *ttl_arg = NULL;
+    int second_port_given = 0;
     int opt, rc;
     while ((rc = lab_cli_next(&c->cli, argc, argv, options, &opt)) > 0) {
         long v;
@@ -149,6 +150,7 @@ static int parse_args(struct client *c, int argc, char *argv[])
                 lab_usage_error(PROG, "bad second-port '%s' (want 1 to 65535)", optarg);
                 return -1;
             }
+            second_port_given = 1;
             break;
         case OPT_TTL:
             if (lab_parse_long(optarg, -1000000, 1000000, &v) < 0) {
@@ -172,6 +174,9 @@ static int parse_args(struct client *c, int argc, char *argv[])
             return lab_cli_unknown(&c->cli, opt, argv);
         }
     }
+    /* The server's second socket is its --port + 1: follow a moved --port. */
+    if (!second_port_given && c->cli.port_given && c->cli.port < 65535)
+        c->second_port = (uint16_t)(c->cli.port + 1);
     int sc = 0;
     if (rc < 0 ||
         lab_cli_finish(&c->cli, argc, argv, udp_scenario_names, &sc, SOCK_DGRAM, &c->server) < 0)

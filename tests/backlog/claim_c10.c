@@ -1,11 +1,10 @@
 /* claim.C10.syn-backlog-defaults: the notes say tcp_max_syn_backlog bounds
- * the SYN queue and defaults to 128. On Linux 6.x its default is computed at
- * boot (max(128, established-hash buckets / 128)); tcp_syncookies defaults to
- * 1; the SYN queue is bounded by the listen backlog too (more than backlog
- * requests and the next SYN gets a cookie, or is dropped with cookies off);
- * tcp_max_syn_backlog only acts with cookies off (its last quarter is kept
- * for proven peers). Requests are held in the SYN queue with TCP_DEFER_ACCEPT,
- * which keeps a handshake a request until data comes: a flood without raw
+ * the SYN queue and defaults to 128. On Linux 6.x its default is computed per
+ * network namespace at its creation (max(128, established-hash buckets / 128)); tcp_syncookies
+ * defaults to 1; the SYN queue is bounded by the listen backlog too (more than backlog requests and
+ * the next SYN gets a cookie, or is dropped with cookies off); tcp_max_syn_backlog only acts with
+ * cookies off (its last quarter is kept for proven peers). Requests are held in the SYN queue with
+ * TCP_DEFER_ACCEPT, which keeps a handshake a request until data comes: a flood without raw
  * packets. */
 #include "backlog_probe.h"
 #include "lab_diag.h"

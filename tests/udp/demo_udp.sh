@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # demo_udp.sh SCENARIO v4|v6: run udp-server and udp-client for one scenario
 # in this test's private namespace and check what they narrate. Lines are
-# matched with bash itself: on slow machines every grep costs a process.
+# matched by demo.sh's helpers, with bash itself.
 # shellcheck source=SCRIPTDIR/../common/demo.sh
 source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
 scenario=$1
@@ -13,38 +13,6 @@ else
 fi
 S="$WORK/server.out"
 C="$WORK/client.out"
-
-# match_line FILE START REGEX: number of the first line after START matching REGEX
-# (in FOUND, 0 if none); the capture groups stay in BASH_REMATCH.
-match_line() {
-    local -a lines
-    local i
-    mapfile -t lines <"$1"
-    FOUND=0
-    for ((i = $2; i < ${#lines[@]}; i++)); do
-        if [[ ${lines[i]} =~ $3 ]]; then
-            FOUND=$((i + 1))
-            return 0
-        fi
-    done
-}
-expect_line() {
-    match_line "$1" 0 "$2"
-    ((FOUND > 0)) || fail "${1##*/} has no line matching /$2/"
-}
-expect_no_line() {
-    match_line "$1" 0 "$2"
-    ((FOUND == 0)) || fail "${1##*/} has a line matching /$2/"
-}
-expect_order() {
-    local file=$1 at=0 re
-    shift
-    for re in "$@"; do
-        match_line "$file" "$at" "$re"
-        ((FOUND > 0)) || fail "${file##*/}: no line matching /$re/ after line $at"
-        at=$FOUND
-    done
-}
 
 # serve COUNT: a server for this scenario that stops after COUNT datagrams.
 serve() {
@@ -118,6 +86,15 @@ reconnect)
         "late datagram never arrived: ${udp}NoPorts went up by 1, recv\(\) -> EAGAIN"
     expect_no_line "$C" "bytes \"late"
     expect_line "$S" "from $addr:19002 -> 35 bytes \"late datagram from the first server\""
+    ;;
+reconnect-moved)
+    # Both ends moved to another port: the client's second port follows (--port + 1).
+    start_server udp-server --scenario reconnect --bind "$host" --port 20000 --count 2 \
+        --timeout 3000
+    run_client udp-client 0 --scenario reconnect --host "$host" --port 20000
+    wait_server 0
+    expect_order "$C" "connect\($addr:20000\) -> 0" "connect\($addr:20001\) -> 0" \
+        "from $addr:20001"
     ;;
 disconnect)
     serve 2
