@@ -316,7 +316,8 @@ static int recv_reply(const struct client *c, int fd, struct lab_endpoint *from,
 {
     if (do_recv(c, fd, from, c->cli.timeout_ms) >= 0)
         return 0;
-    return errno == ETIMEDOUT ? unexpected(c, silence) : 1;
+    /* ECONNREFUSED here: an ICMP port unreachable came back, nobody listens. */
+    return errno == ETIMEDOUT || errno == ECONNREFUSED ? unexpected(c, silence) : 1;
 }
 
 /* One of the kernel's per-namespace UDP/ICMP counters, IPv4 or IPv6 flavour. */
@@ -358,6 +359,12 @@ static int expect_filtered(const struct client *c, int fd, unsigned long long no
     if (n >= 0) {
         lab_say(&c->n, "recv() -> %zd bytes: %s arrived after all", n, what);
         return 1;
+    }
+    if (errno == ECONNREFUSED) {
+        /* Our own datagram bounced: nothing listens on the server's port. */
+        fail(c, "recv()");
+        return unexpected(c,
+                          "the server's port refused (is udp-server --scenario filter running?)");
     }
     if (errno != EAGAIN && errno != EWOULDBLOCK)
         return fail(c, "recv()");
@@ -966,6 +973,10 @@ static int bench(struct client *c)
             fmt_ep(&sink_ep, a));
     int ufd = new_socket(c), cfd = new_socket(c);
     if (ufd < 0 || cfd < 0 || do_connect(c, cfd, &sink_ep) < 0) {
+        if (ufd >= 0)
+            close(ufd);
+        if (cfd >= 0)
+            close(cfd);
         close(sink);
         return 1;
     }
