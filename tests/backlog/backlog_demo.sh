@@ -24,6 +24,13 @@ pair() {
 s=$WORK/server.out
 c=$WORK/client.out
 case $scenario in
+no-server)
+    # Nobody listens: exit 1, and the hint comes before any queue lesson.
+    run_client backlog-client 1 --host "$host" --port 19004
+    expect_order "$c" 'summary: 0 completed, 0 in SYN_SENT, 0 reset, 8 refused' \
+        'every connect\(\) was refused +errno=ECONNREFUSED: is backlog-server running'
+    expect_no_line "$c" 'accept queue|MORE than backlog'
+    ;;
 fill)
     pair "" ""
     expect_line "$s" 'listen\(fd, 4\): net.core.somaxconn=[0-9]+, effective backlog 4, capacity 5'

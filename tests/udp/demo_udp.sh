@@ -87,6 +87,11 @@ reconnect)
     expect_no_line "$C" "bytes \"late"
     expect_line "$S" "from $addr:19002 -> 35 bytes \"late datagram from the first server\""
     ;;
+filter-no-server)
+    run_client udp-client 1 --scenario filter --host "$host"
+    expect_order "$C" 'recv\(\) failed +errno=ECONNREFUSED' \
+        'is udp-server --scenario filter running\?'
+    ;;
 reconnect-moved)
     # Both ends moved to another port: the client's second port follows (--port + 1).
     start_server udp-server --scenario reconnect --bind "$host" --port 20000 --count 2 \
