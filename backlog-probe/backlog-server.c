@@ -41,7 +41,7 @@
 #include "probe.h"
 
 #define PROG "backlog-server"
-#define DEFAULT_TIMEOUT_MS 30000
+#define DEFAULT_TIMEOUT_MS 600000 /* ten minutes: time to switch terminals */
 #define MAX_ACCEPTED 64
 
 enum accept_mode { ACCEPT_NEVER, ACCEPT_ONE_AFTER, ACCEPT_ALL };

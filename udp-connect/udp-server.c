@@ -69,7 +69,7 @@ static void usage(void)
            "                         another port (the filter scenario turns it on)\n"
            "      --other-port PORT  port of the second socket (default: --port + 1, %d)\n"
            "      --count N          exit after N datagrams (default 0: no limit)\n"
-           "  -t, --timeout MS       exit after MS without a datagram (default 60000)\n"
+           "  -t, --timeout MS       exit after MS without a datagram (default 600000)\n"
            "      --step             wait for Enter before each bind() and sendto()\n"
            "  -q, --quiet            events only, no explanations\n"
            "  -h, --help             this text\n\n%s\n"
@@ -87,7 +87,7 @@ static int parse_args(struct server *s, int argc, char *argv[])
         {"other-port", required_argument, NULL, OPT_OTHER_PORT},
         {NULL, 0, NULL, 0},
     };
-    lab_cli_init(&s->cli, PROG, UDP_DEMO_PORT, 60000);
+    lab_cli_init(&s->cli, PROG, UDP_DEMO_PORT, 600000);
     s->other_port = -1;
     int opt, rc;
     while ((rc = lab_cli_next(&s->cli, argc, argv, options, &opt)) > 0) {
