@@ -131,15 +131,25 @@ static ssize_t read_once(const struct client *c)
     return r;
 }
 
+/* Note the connection's address pair (no fd will reach it afterwards), then
+ * close() the fd, after --step has let the learner look. 0, or 1 after narrating. */
+static int close_noting_tuple(struct client *c, const char *step, struct lab_endpoint *local,
+                              struct lab_endpoint *peer)
+{
+    if (closing_tuple(c->fd, local, peer) < 0)
+        return fail(c, "getsockname/getpeername");
+    lab_step(&c->n, c->cli.step, step);
+    if (fd_close(c) < 0)
+        return fail(c, "close()");
+    return 0;
+}
+
 /* close() as the active closer, then follow the connection to TIME_WAIT. */
 static int active_close(struct client *c)
 {
     struct lab_endpoint local, peer;
-    if (closing_tuple(c->fd, &local, &peer) < 0)
-        return fail(c, "getsockname/getpeername");
-    lab_step(&c->n, c->cli.step, "close()");
-    if (fd_close(c) < 0)
-        return fail(c, "close()");
+    if (close_noting_tuple(c, "close()", &local, &peer) != 0)
+        return 1;
     lab_say(&c->n, "close(): the kernel sends our FIN; the fd is gone");
     lab_explain(&c->n, "From now on we ask the kernel about the connection through sock_diag,");
     lab_explain(&c->n, "the way 'ss -tan' does, by its address pair.");
@@ -207,11 +217,8 @@ static int server_first(struct client *c)
     lab_explain(&c->n, "FIN carries it and the close takes three segments. The server owns");
     lab_explain(&c->n, "the TIME_WAIT.");
     struct lab_endpoint local, peer;
-    if (closing_tuple(c->fd, &local, &peer) < 0)
-        return fail(c, "getsockname/getpeername");
-    lab_step(&c->n, c->cli.step, "close()");
-    if (fd_close(c) < 0)
-        return fail(c, "close()");
+    if (close_noting_tuple(c, "close()", &local, &peer) != 0)
+        return 1;
     lab_say(&c->n, "close(): the kernel sends our FIN");
     closing_report_passive(&c->n, &local, &peer);
     return 0;
@@ -250,15 +257,12 @@ static int linger0(struct client *c)
     if (send_text(c, "hello, and goodbye\n") != 0)
         return 1;
     struct lab_endpoint local, peer;
-    if (closing_tuple(c->fd, &local, &peer) < 0)
-        return fail(c, "getsockname/getpeername");
     struct linger lg = {.l_onoff = 1, .l_linger = 0};
     if (setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) < 0)
         return fail(c, "setsockopt(SO_LINGER)");
     lab_say_fd(&c->n, c->fd, "setsockopt(SO_LINGER, {on, 0 s})");
-    lab_step(&c->n, c->cli.step, "close() with linger 0");
-    if (fd_close(c) < 0)
-        return fail(c, "close()");
+    if (close_noting_tuple(c, "close() with linger 0", &local, &peer) != 0)
+        return 1;
     lab_say(&c->n, "close(): with a zero linger time the kernel sends RST, not FIN");
     struct lab_conn conn;
     int found = lab_diag_find((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss, &conn);
@@ -280,11 +284,8 @@ static int close_wait_leak(struct client *c)
     if (send_text(c, "hello\n") != 0)
         return 1;
     struct lab_endpoint local, peer;
-    if (closing_tuple(c->fd, &local, &peer) < 0)
-        return fail(c, "getsockname/getpeername");
-    lab_step(&c->n, c->cli.step, "close()");
-    if (fd_close(c) < 0)
-        return fail(c, "close()");
+    if (close_noting_tuple(c, "close()", &local, &peer) != 0)
+        return 1;
     lab_say(&c->n, "close(): the kernel sends our FIN");
     struct lab_conn conn;
     int rc = lab_diag_wait((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss,

@@ -20,13 +20,12 @@ int main(void)
     struct sockaddr *cli = (struct sockaddr *)&p.client_addr.ss;
 
     /* 1. The client half-closes (keeping its fd), the server closes. */
-    CHECK_SYS(shutdown(p.client, SHUT_WR));
-    char b;
-    CHECK(lab_read_bounded(p.server, &b, 1, 1000) == 0, "server must read EOF");
+    test_pair_half_close(&p);
     CHECK_SYS(close(p.server));
     p.server = -1;
 
     /* 2. The client's fd sees the FIN (EOF) and reports CLOSE, not TIME_WAIT. */
+    char b;
     CHECK(lab_read_bounded(p.client, &b, 1, 1000) == 0, "client must read EOF");
     int state = lab_tcp_state_of_fd(p.client);
     CHECK(state == LAB_TCP_CLOSE, "client fd: %s", lab_tcp_state_name(state));

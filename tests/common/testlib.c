@@ -61,6 +61,13 @@ void test_pair_active_close(struct test_pair *p)
     p->server = -1;
 }
 
+void test_pair_half_close(struct test_pair *p)
+{
+    CHECK_SYS(shutdown(p->client, SHUT_WR));
+    char b;
+    CHECK(lab_read_bounded(p->server, &b, 1, 1000) == 0, "server did not read EOF");
+}
+
 void test_require_private_netns(void)
 {
     if (lab_netns_is_host() != 0)

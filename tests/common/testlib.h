@@ -28,6 +28,10 @@ void test_pair_close(struct test_pair *p);
  * client side is left in TIME_WAIT; exits on failure. */
 void test_pair_active_close(struct test_pair *p);
 
+/* The client half-closes (shutdown SHUT_WR, fd kept) and the server reads EOF:
+ * the client is then in FIN_WAIT1/2, the server in CLOSE_WAIT; exits on failure. */
+void test_pair_half_close(struct test_pair *p);
+
 /* Make fd's kernel drop every segment that arrives for it (a classic BPF
  * filter returning 0), so a test can "lose" ACKs and FINs; exits on failure. */
 void test_drop_input(int fd);
