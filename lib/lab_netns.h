@@ -9,8 +9,8 @@
  * 0, or -1 with errno and a one-line reason in why. */
 int lab_netns_enter_private(char *why, size_t whylen);
 
-/* 1 if this process shares the network namespace of PID 1 (the host's),
- * 0 if it is in another one, -1 if that cannot be told (errno set). */
+/* 1 if this process is in the host's (initial) network namespace, 0 if in
+ * another one, -1 if that cannot be told (treat it as the host's). */
 int lab_netns_is_host(void);
 
 #endif

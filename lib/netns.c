@@ -17,6 +17,7 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 
 static int write_file(const char *path, const char *text)
 {
@@ -88,18 +89,32 @@ int lab_netns_enter_private(char *why, size_t whylen)
     return 0;
 }
 
+/* 1 if the running kernel is at least major.minor. */
+static int kernel_at_least(int major, int minor)
+{
+    struct utsname u;
+    int ma = 0, mi = 0;
+    if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+        return 0;
+    return ma > major || (ma == major && mi >= minor);
+}
+
 int lab_netns_is_host(void)
 {
+    /* Since Linux 6.18 the initial network namespace has a fixed inode,
+     * PROC_NET_INIT_INO, and any other inode means "not the host's". */
+    const ino_t PROC_NET_INIT_INO = 0xEFFFFFF9u;
     struct stat self, init;
     if (stat("/proc/self/ns/net", &self) < 0)
         return -1;
-    if (stat("/proc/1/ns/net", &init) < 0) {
-        if (errno != EACCES)
-            return -1;
-        /* PID 1 hidden (any non-root user, some sandboxes even for root): the
-         * initial namespace has a fixed inode, PROC_NET_INIT_INO. */
-        return self.st_ino == 0xEFFFFFF9u;
-    }
+    if (self.st_ino == PROC_NET_INIT_INO)
+        return 1;
+    if (kernel_at_least(6, 18))
+        return 0;
+    /* Older kernels: compare with PID 1's. Inside a PID namespace PID 1 may
+     * share our private namespace and we answer "host": the safe mistake. */
+    if (stat("/proc/1/ns/net", &init) < 0)
+        return -1; /* PID 1 hidden: cannot tell */
     return self.st_dev == init.st_dev && self.st_ino == init.st_ino;
 }
 #else

@@ -5,8 +5,10 @@
 # captures lo with tcpdump and prints both sides' narration, the snapshots,
 # the packets and a ladder diagram where the dropped SYNs stand unanswered.
 set -euo pipefail
+sl_here=${BASH_SOURCE[0]%/*}
+[[ $sl_here == "${BASH_SOURCE[0]}" ]] && sl_here=. # no fork for dirname
 # shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$sl_here/lib.sh"
 
 usage() {
     cat <<'TEXT'
@@ -41,13 +43,11 @@ SL_SCENARIO=${SL_SCENARIO:-fill}
 sl_find_bin backlog-server backlog-client
 sl_enter_netns "$@"
 
-sl_snapshot_extra() {
-    sl_show ss -lnt
-    printf '$ nstat   (counters that moved since the previous snapshot)\n'
-    NSTAT_HISTORY="$SL_TMP/nstat.history" nstat 2>&1 | sed -e '/^#kernel/d' -e 's/^/  /'
-}
+sl_snapshot_part '$ ss -lnt' trim ss -lnt
+# nstat keeps its history in the run's temp dir (NSTAT_HISTORY, see lib.sh).
+sl_snapshot_part '$ nstat   (counters that moved since the previous snapshot)' kernel nstat
 # The client has no step between its connect phase and its final close: take
 # a snapshot (best effort) as soon as it reports what the queue did.
 SL_SNAP_ON='(completed|waiting in) .*state=SYN_SENT|FULL'
-port=$(sl_port_arg 19004)
-sl_pair_main backlog-server backlog-client "$port" 3000
+sl_port_arg 19004
+sl_pair_main backlog-server backlog-client "$SL_PORT" 3000

@@ -5,8 +5,10 @@
 # prints both sides' narration, the snapshots, the packets and a ladder
 # diagram of the segments with the state each end entered.
 set -euo pipefail
+sl_here=${BASH_SOURCE[0]%/*}
+[[ $sl_here == "${BASH_SOURCE[0]}" ]] && sl_here=. # no fork for dirname
 # shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$sl_here/lib.sh"
 
 usage() {
     cat <<'EOF'
@@ -41,5 +43,5 @@ SL_SCENARIO=${SL_SCENARIO:-graceful}
 sl_find_bin close-server close-client
 sl_enter_netns "$@"
 
-port=$(sl_port_arg 19001)
-sl_pair_main close-server close-client "$port" 3000
+sl_port_arg 19001
+sl_pair_main close-server close-client "$SL_PORT" 3000

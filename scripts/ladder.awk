@@ -2,6 +2,9 @@
 #
 # Variables: t0 (epoch of the run's start), sports (server ports, comma
 # separated), states (file of "time side STATE" lines from the narration).
+# Optional: list, an input file of `tcpdump -nn -tt -r` text, is not drawn
+# but copied to the file listout with its times on the run clock (the packet
+# list: one awk for both).
 #
 # One row per segment: time, the state the client entered, an arrow with the
 # flags, seq/ack relative to each side's initial sequence number and the
@@ -64,6 +67,12 @@ BEGIN {
         st_t[ns] = wd[1]; st_side[ns] = wd[2]; st_name[ns] = wd[3]
     }
     maxlabel = 0
+}
+
+list != "" && FILENAME == list {
+    t = $1; $1 = ""
+    printf "%8.4f%s\n", t - t0, $0 > listout
+    next
 }
 
 $2 == "IP" || $2 == "IP6" {

@@ -16,11 +16,21 @@
 #
 # Only bash, coreutils, awk, iproute2 (ip, ss, nstat), util-linux (unshare,
 # nsenter) and tcpdump are used.
+#
+# Speed: starting a process costs 5-15 ms on a small VM, more under load, and
+# two processes side by side take longer there than one after the other. So
+# a run starts few processes, in turn: bash does the text work itself (no
+# sed, cat, grep), one awk merges the narration, one draws the ladder and
+# lists the packets; tcpdump's readiness is read from its stderr, and the
+# polls that remain start at 1 ms and slow down to 10 ms.
 
 export LC_ALL=C # tcpdump, awk and sort output, and $EPOCHREALTIME, in one format
-SL_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SL_LIBDIR=${BASH_SOURCE[0]%/*}
+[[ $SL_LIBDIR == "${BASH_SOURCE[0]}" ]] && SL_LIBDIR=.
+SL_REPO=$(cd "$SL_LIBDIR/.." && pwd)
 SL_LIBDIR="$SL_REPO/scripts"
-SL_NAME=$(basename "$0" .sh)
+SL_NAME=${0##*/}
+SL_NAME=${SL_NAME%.sh}
 SL_EXIT_UNAVAILABLE=77 # same code ctest uses for "skipped"
 
 # Set by the scripts before sl_main-style helpers run.
@@ -134,7 +144,8 @@ sl_find_bin() {
 
 # sl_enter_netns ARGS...: outside, re-execute this script inside fresh
 # network + PID namespaces (and a user namespace when not root); inside,
-# bring lo up and return. Exits 77 with the reason when that is impossible.
+# bring lo up (unless SL_LO_UP=0: the script does it with its own `ip`) and
+# return. Exits 77 with the reason when that is impossible.
 #
 # tcpdump and privileges: Debian's tcpdump, started as uid 0, drops to user
 # "tcpdump", which does not exist in a user namespace that maps only root
@@ -142,10 +153,13 @@ sl_find_bin() {
 # and pass "-Z root" (no drop). As a normal user we map our own uid to itself
 # and keep the namespace's capabilities (--keep-caps): tcpdump then runs as
 # a non-zero uid, has nothing to drop, and CAP_NET_RAW lets it capture.
+SL_LO_UP=1
 sl_enter_netns() {
     if [[ ${SOCKLAB_SCRIPT_INNER:-} == 1 ]]; then
         unset SOCKLAB_SCRIPT_INNER
-        ip link set lo up || sl_unavailable "cannot bring lo up in the namespace"
+        if ((SL_LO_UP)); then
+            ip link set lo up || sl_unavailable "cannot bring lo up in the namespace"
+        fi
         return 0
     fi
     command -v unshare >/dev/null || sl_unavailable "unshare (util-linux) is not installed"
@@ -160,30 +174,43 @@ sl_enter_netns() {
     if ! err=$(unshare "${ns_args[@]}" true 2>&1); then
         sl_unavailable "no private network namespace (unshare ${ns_args[*]}: ${err:-failed})"
     fi
-    exec env SOCKLAB_SCRIPT_INNER=1 SOCKLAB_BIN="$SL_BIN" \
-        unshare "${ns_args[@]}" bash "$0" "$@"
+    export SOCKLAB_SCRIPT_INNER=1 SOCKLAB_BIN="$SL_BIN"
+    exec unshare "${ns_args[@]}" bash "$0" "$@"
 }
 
-# sl_tcpdump_args: the privilege option for tcpdump (see sl_enter_netns).
-sl_tcpdump_priv() {
-    if ((EUID == 0)); then printf '%s\n' -Z root; fi
-}
-
-# sl_have_tcpdump: 0 if tcpdump can be used; says why not once otherwise.
+# sl_have_tcpdump: 0 if tcpdump can be used.
 sl_have_tcpdump() {
     if command -v tcpdump >/dev/null; then return 0; fi
     return 1
 }
 
-# sl_setup_run: make the run directory and a private temp dir; install the
-# cleanup trap. Sets SL_RUN, SL_TMP, SL_T0 (epoch of the run's start).
+# sl_setup_run [FIFO...]: make the run directory and a private temp dir
+# holding the named FIFOs (one mkfifo for all: sl_start and
+# sl_capture_start use them when they exist); install the cleanup trap. Sets
+# SL_RUN, SL_TMP, SL_T0 (epoch of the run's start).
 sl_setup_run() {
+    local f stale=()
     if [[ -z $SL_OUT ]]; then
-        SL_OUT="$SL_REPO/runs/$SL_NAME-$(date +%Y%m%d-%H%M%S)-$$"
+        # A new folder per run: $$ is 1 inside the PID namespace, so count up
+        # until mkdir (atomic) makes one that did not exist.
+        local stamp n=1
+        printf -v stamp '%s/runs/%s-%(%Y%m%d-%H%M%S)T' "$SL_REPO" "$SL_NAME" -1
+        [[ -d $SL_REPO/runs ]] || mkdir -p "$SL_REPO/runs" || sl_die "cannot create $SL_REPO/runs"
+        until mkdir "$stamp-$n" 2>/dev/null; do
+            ((n < 1000)) || sl_die "cannot create a run folder $stamp-N"
+            n=$((n + 1))
+        done
+        SL_OUT=$stamp-$n
     fi
-    mkdir -p "$SL_OUT" || sl_die "cannot create $SL_OUT"
-    SL_RUN=$(cd "$SL_OUT" && pwd)
+    [[ -d $SL_OUT ]] || mkdir -p "$SL_OUT" || sl_die "cannot create $SL_OUT"
+    if [[ $SL_OUT == /* && $SL_OUT != */ && $SL_OUT != *//* && $SL_OUT != */./* &&
+        $SL_OUT != */../* && $SL_OUT != */. && $SL_OUT != */.. ]]; then
+        SL_RUN=$SL_OUT # already what `cd DIR && pwd` would say
+    else
+        SL_RUN=$(cd "$SL_OUT" && pwd)
+    fi
     SL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/socklab-$SL_NAME.XXXXXX")
+    export NSTAT_HISTORY="$SL_TMP/nstat.history" # nstat's memory, private to the run
     SL_PIDS=()
     SL_TCPDUMP_PIDS=()
     SL_FIFO_FDS=()
@@ -191,9 +218,15 @@ sl_setup_run() {
     trap 'sl_say "interrupted; cleaning up"; exit 130' INT
     trap 'exit 143' TERM HUP
     SL_T0=$EPOCHREALTIME
+    mkfifo "$SL_TMP/sleep.fifo" "${@/#/$SL_TMP/}"
+    exec {SL_SLEEP_FD}<>"$SL_TMP/sleep.fifo"
+    SL_FIFO_FDS+=("$SL_SLEEP_FD")
     # A reused --out DIR: start our files afresh.
-    rm -f "$SL_RUN"/{starts,releases,clocks}.tsv "$SL_RUN"/{stopped,narration,packets,ladder,report}.txt \
-        "$SL_RUN"/*.pcap "$SL_RUN"/*.out "$SL_RUN"/*.err "$SL_RUN"/*.cmd
+    for f in "$SL_RUN"/{starts,releases,clocks}.tsv "$SL_RUN"/{stopped,narration,packets,ladder,report}.txt \
+        "$SL_RUN"/*.pcap "$SL_RUN"/*.out "$SL_RUN"/*.err "$SL_RUN"/*.cmd; do
+        [[ -e $f || -L $f ]] && stale+=("$f")
+    done
+    if ((${#stale[@]})); then rm -f "${stale[@]}"; fi
     : >"$SL_RUN/snapshots.txt"
 }
 
@@ -217,16 +250,27 @@ sl_now() {
     printf -v SL_NOW "%d.%03d" $((ms / 1000)) $((ms % 1000))
 }
 
-# sl_sleep SECONDS: a pause for paced polling, without forking sleep(1)
-# (forks are slow on a busy machine): read(1) with a timeout on a FIFO that
-# no one writes to.
+# sl_ms: set SL_MS to the milliseconds since the run started (for bounds).
+sl_ms() {
+    local t=${EPOCHREALTIME/./} t0=${SL_T0/./}
+    SL_MS=$(((t - t0) / 1000))
+}
+
+# sl_sleep SECONDS: a pause for paced polling, without forking sleep(1):
+# read(1) with a timeout on a FIFO that no one writes to.
 sl_sleep() {
-    if [[ -z ${SL_SLEEP_FD:-} ]]; then
-        mkfifo "$SL_TMP/sleep.fifo"
-        exec {SL_SLEEP_FD}<>"$SL_TMP/sleep.fifo"
-        SL_FIFO_FDS+=("$SL_SLEEP_FD")
-    fi
     read -r -t "$1" -u "$SL_SLEEP_FD" _ || true
+}
+
+# sl_poll_sleep: the pause between two looks at something that is about to
+# change: 1 ms after a change was seen (sl_poll_reset), doubling up to 10 ms.
+SL_POLL_US=1000
+sl_poll_reset() { SL_POLL_US=1000; }
+sl_poll_sleep() {
+    local s
+    printf -v s '0.%06d' "$SL_POLL_US"
+    sl_sleep "$s"
+    SL_POLL_US=$((SL_POLL_US >= 5000 ? 10000 : SL_POLL_US * 2))
 }
 
 # sl_file_has FILE REGEX: some line of FILE matches the (bash) REGEX.
@@ -238,41 +282,94 @@ sl_file_has() {
     return 1
 }
 
-# sl_wait_file FILE REGEX LIMIT_S: bounded poll until FILE has a matching line.
-sl_wait_file() {
-    local file=$1 regex=$2 limit=$3 i
-    for ((i = 0; i < limit * 100; i++)); do
-        sl_file_has "$file" "$regex" && return 0
-        sl_sleep 0.01
-    done
-    return 1
+# sl_cat FILE [PREFIX]: print FILE's lines (each after PREFIX), like cat and
+# sed, without starting either.
+sl_cat() {
+    local lines=()
+    [[ -f $1 ]] || return 0
+    mapfile -t lines <"$1"
+    if ((${#lines[@]})); then printf '%s\n' "${lines[@]/#/${2:-}}"; fi
+    return 0
 }
 
-# sl_capture_start NAME IFACE [NSPID]: tcpdump on IFACE (inside the network
-# namespace of process NSPID if given) into $SL_RUN/NAME.pcap, ready on return.
+# sl_proc_state PID: set SL_STATE to the process's state letter (R, S, D...).
+sl_proc_state() {
+    local l
+    read -r l 2>/dev/null <"/proc/$1/stat" || return 1
+    l=${l##*) }
+    SL_STATE=${l%% *}
+}
+
+# sl_capture_start NAME IFACE [NSPID]: start tcpdump on IFACE (inside the
+# network namespace of process NSPID if given) into $SL_RUN/NAME.pcap.
+# sl_capture_wait then waits until every capture started is ready (a
+# program that sends nothing yet may start meanwhile).
+SL_TCPDUMP_PIDS=()
+SL_TCPDUMP_FDS=()
+SL_TCPDUMP_IFACES=()
 sl_capture_start() {
-    local name=$1 iface=$2 nspid=${3:-} prefix=()
-    local -a priv
-    mapfile -t priv < <(sl_tcpdump_priv)
-    [[ -n $nspid ]] && prefix=(nsenter --net="/proc/$nspid/ns/net")
+    local name=$1 iface=$2 nspid=${3:-} prefix=() priv=() fifo fd
+    if ((EUID == 0)); then priv=(-Z root); fi # see sl_enter_netns
+    if [[ -n $nspid ]]; then prefix=(nsenter --net="/proc/$nspid/ns/net"); fi
+    # stderr into a FIFO: its "listening on" line wakes sl_capture_wait.
+    fifo="$SL_TMP/$name.tcpdump.err"
+    [[ -p $fifo ]] || mkfifo "$fifo"
+    exec {fd}<>"$fifo"
+    SL_FIFO_FDS+=("$fd")
     "${prefix[@]}" tcpdump -i "$iface" -n -U --immediate-mode -s 256 "${priv[@]}" \
-        -w "$SL_RUN/$name.pcap" 2>"$SL_TMP/$name.tcpdump.err" &
+        -w "$SL_RUN/$name.pcap" 2>&"$fd" &
     SL_TCPDUMP_PIDS+=($!)
-    if ! sl_wait_file "$SL_TMP/$name.tcpdump.err" 'listening on' 3; then
-        cat "$SL_TMP/$name.tcpdump.err" >&2
-        sl_die "tcpdump did not start on $iface"
-    fi
+    SL_TCPDUMP_FDS+=("$fd")
+    SL_TCPDUMP_IFACES+=("$iface")
 }
 
-# sl_capture_stop: let tcpdump write what it has seen, then stop it.
+# sl_capture_wait: bounded (3 s) wait for every capture's "listening on".
+sl_capture_wait() {
+    local i fd line part said end
+    sl_ms
+    end=$((SL_MS + 3000))
+    for i in "${!SL_TCPDUMP_FDS[@]}"; do
+        fd=${SL_TCPDUMP_FDS[i]}
+        [[ $fd == ready ]] && continue
+        said=""
+        part=""
+        while :; do
+            if read -r -t 0.05 -u "$fd" line; then
+                line=$part$line
+                part=""
+                [[ $line == *"listening on "* ]] && break
+                said+="$line"$'\n'
+                continue
+            fi
+            part+=$line # read -t keeps what it got of a line when time ran out
+            sl_ms
+            if ((SL_MS >= end)) || ! kill -0 "${SL_TCPDUMP_PIDS[i]}" 2>/dev/null; then
+                while read -r -t 0.01 -u "$fd" line; do said+="$part$line"$'\n'; part=""; done
+                part+=$line
+                if [[ -n $part ]]; then said+="$part"$'\n'; fi
+                printf '%s' "$said" >&2
+                sl_die "tcpdump did not start on ${SL_TCPDUMP_IFACES[i]}"
+            fi
+        done
+        SL_TCPDUMP_FDS[i]=ready
+    done
+}
+
+# sl_capture_stop: let tcpdump write what it has seen, then stop it. The
+# programs are done, so every packet is already in tcpdump's ring; a packet
+# still to be written keeps tcpdump runnable, so once it sleeps (in poll) it
+# has written them all (-U: each one is flushed). Bounded at 0.5 s.
 sl_capture_stop() {
-    local pid i size last=-1 f
-    for ((i = 0; i < 50; i++)); do # the file settles within a few ms; bounded at 0.5 s
-        size=0
-        for f in "$SL_RUN"/*.pcap; do size=$((size + $(stat -c %s "$f"))); done
-        ((size == last)) && break
-        last=$size
-        sl_sleep 0.01
+    local pid end
+    sl_ms
+    end=$((SL_MS + 500))
+    sl_poll_reset
+    for pid in "${SL_TCPDUMP_PIDS[@]}"; do
+        while sl_proc_state "$pid" && [[ $SL_STATE != S ]]; do
+            sl_ms
+            ((SL_MS < end)) || break
+            sl_poll_sleep
+        done
     done
     for pid in "${SL_TCPDUMP_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
     for pid in "${SL_TCPDUMP_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -281,14 +378,13 @@ sl_capture_stop() {
 
 # sl_start SIDE CMD...: start CMD with stdin on a FIFO the script holds open,
 # stdout in $SL_RUN/SIDE.out; records its start time (epoch) for the merge.
-# Optional: SL_NSENTER=(nsenter --net=...) prefix.
-declare -A SL_PID SL_FD SL_STEPS SL_MARKS SL_RC SL_START
+declare -A SL_PID SL_FD SL_STEPS SL_MARKS SL_RC SL_START SL_SEEN
 SL_SIDES=()
 sl_start() {
     local side=$1 fifo fd
     shift
     fifo="$SL_TMP/$side.stdin"
-    mkfifo "$fifo"
+    [[ -p $fifo ]] || mkfifo "$fifo"
     exec {fd}<>"$fifo" # read-write: never blocks, and keeps the FIFO open
     SL_FIFO_FDS+=("$fd")
     SL_FD[$side]=$fd
@@ -302,67 +398,138 @@ sl_start() {
     SL_SIDES+=("$side")
     printf '%s\t%s\n' "$side" "${SL_START[$side]}" >>"$SL_RUN/starts.tsv"
     printf '%s\n' "$*" >"$SL_RUN/$side.cmd"
+    sl_poll_reset
 }
 
-# A hook each script may redefine: extra lines for a snapshot.
-sl_snapshot_extra() { :; }
-SL_SS_ARGS=(-tanoi) # what a snapshot shows (udp-connect: -uan)
-SL_SNAP_ON=""       # also snapshot when a line matches this (bash regex)
+# What a snapshot shows: `ss SL_SS_ARGS` (udp-connect: -uan), then each part
+# a script adds with sl_snapshot_part.
+SL_SS_ARGS=(-tanoi)
+SL_SNAP_ON="" # also snapshot when a line matches this (bash regex)
+SL_SNAP_HEAD=()
+SL_SNAP_MODE=()
+SL_SNAP_N=0
 
-# sl_show CMD...: "$ CMD" and its output, indented.
-sl_show() {
-    printf '$ %s\n' "$*"
-    "$@" 2>&1 | sed -e "s/[[:space:]]*\$//" -e "s/^/  /"
+# sl_snapshot_part HEAD MODE CMD...: a snapshot also prints the line HEAD,
+# then CMD's output (and errors), indented. MODE: trim (no trailing blanks),
+# or kernel (drop nstat's "#kernel" line).
+sl_snapshot_part() {
+    SL_SNAP_N=$((SL_SNAP_N + 1))
+    SL_SNAP_HEAD[SL_SNAP_N]=$1
+    SL_SNAP_MODE[SL_SNAP_N]=$2
+    declare -ga "SL_SNAP_CMD_$SL_SNAP_N"
+    local -n part="SL_SNAP_CMD_$SL_SNAP_N"
+    part=("${@:3}")
 }
 
-# sl_snapshot TITLE: append `ss` (and the extras) under TITLE.
+# sl_snapshot_run I: run part I's command (0: ss), output to a file.
+sl_snapshot_run() {
+    local -n words="SL_SNAP_CMD_$1"
+    "${words[@]}" >"$SL_TMP/snap.$1" 2>&1 || true
+}
+
+# sl_snapshot_show I MODE: part I's output, indented.
+sl_snapshot_show() {
+    local l lines=()
+    mapfile -t lines <"$SL_TMP/snap.$1"
+    for l in "${lines[@]}"; do
+        case $2 in
+        trim) l=${l%"${l##*[![:space:]]}"} ;;
+        kernel) [[ $l == '#kernel'* ]] && continue ;;
+        esac
+        printf '  %s\n' "$l"
+    done
+}
+
+# sl_snapshot TITLE: append `ss` (and the parts) under TITLE. One process
+# per command (no sed): one after the other, as two processes side by side
+# take longer than in turn on a small VM.
 sl_snapshot() {
+    local i
+    SL_SNAP_CMD_0=(ss "${SL_SS_ARGS[@]}")
+    for ((i = 0; i <= SL_SNAP_N; i++)); do sl_snapshot_run "$i"; done
     {
         printf '=== %s\n' "$1"
-        sl_show ss "${SL_SS_ARGS[@]}"
-        sl_snapshot_extra
+        printf '$ %s\n' "${SL_SNAP_CMD_0[*]}"
+        sl_snapshot_show 0 trim
+        for ((i = 1; i <= SL_SNAP_N; i++)); do
+            printf '%s\n' "${SL_SNAP_HEAD[i]}"
+            sl_snapshot_show "$i" "${SL_SNAP_MODE[i]}"
+        done
         printf '\n'
     } >>"$SL_RUN/snapshots.txt"
 }
 
-# sl_pump: answer every new step line of every side (snapshot first).
-sl_pump() {
-    local side n line what lines steps i
+# sl_marks: a snapshot for each new line that matches SL_SNAP_ON, in any
+# side: lines worth a snapshot even though no step holds the program there
+# (best effort, the program goes on meanwhile).
+sl_marks() {
+    local side i line lines
+    [[ -n $SL_SNAP_ON ]] || return 0
     for side in "${SL_SIDES[@]}"; do
         mapfile -t lines <"$SL_RUN/$side.out"
+        for ((i = ${SL_MARKS[$side]:-0}; i < ${#lines[@]}; i++)); do
+            if [[ ${lines[i]} =~ $SL_SNAP_ON ]]; then
+                sl_now
+                line=${lines[i]#*"$side"  }
+                sl_snapshot "[$side] after: ${line%%  state=*}   (t=$SL_NOW; the program did not wait)"
+            fi
+        done
+        SL_MARKS[$side]=${#lines[@]}
+    done
+}
+
+# sl_pump: answer every new step line of every side (snapshot first, and
+# before it those sl_marks asks for: a step answered may change what they
+# show). Sets SL_RELEASED to the number of steps answered; new lines reset
+# the poll pace.
+sl_pump() {
+    local side n line what lines steps i
+    SL_RELEASED=0
+    sl_marks
+    for side in "${SL_SIDES[@]}"; do
+        mapfile -t lines <"$SL_RUN/$side.out"
+        # Nothing new? (The last line too: it may have been read half written.)
+        n=${#lines[@]}
+        line="$n:"
+        if ((n)); then line+=${lines[n - 1]}; fi
+        [[ ${SL_SEEN[$side]:-} == "$line" ]] && continue
+        SL_SEEN[$side]=$line
+        sl_poll_reset
         steps=()
         for i in "${!lines[@]}"; do
             [[ ${lines[i]} == *"step: press Enter to "* ]] && steps+=("$i")
         done
         n=${#steps[@]}
-        if [[ -n $SL_SNAP_ON ]]; then
-            # Lines worth a snapshot even though no step holds the program
-            # there: best effort, the program goes on meanwhile.
-            for ((i = ${SL_MARKS[$side]:-0}; i < ${#lines[@]}; i++)); do
-                if [[ ${lines[i]} =~ $SL_SNAP_ON ]]; then
-                    sl_now
-                    line=${lines[i]#*"$side"  }
-                    sl_snapshot "[$side] after: ${line%%  state=*}   (t=$SL_NOW; the program did not wait)"
-                fi
-            done
-            SL_MARKS[$side]=${#lines[@]}
-        fi
         while ((SL_STEPS[$side] < n)); do
             i=${steps[SL_STEPS[$side]]}
             line=${lines[i]}
             SL_STEPS[$side]=$((SL_STEPS[$side] + 1))
             what=${line#*step: press Enter to }
             what=${what%%  state=*}
+            sl_marks
             sl_now
             sl_snapshot "[$side] before: $what   (t=$SL_NOW)"
             printf '\n' >&"${SL_FD[$side]}" || true
             # When the line was released: the program's clock is anchored on it.
             printf '%s\t%d\t%s\n' "$side" $((i + 1)) "$EPOCHREALTIME" >>"$SL_RUN/releases.tsv"
+            SL_RELEASED=$((SL_RELEASED + 1))
         done
     done
 }
 
 sl_alive() { kill -0 "${SL_PID[$1]}" 2>/dev/null; }
+
+# sl_idle SIDE: SIDE (a server whose client is done) has nothing left to
+# do: it has read every Enter we sent, sleeps (in poll: a datagram still to
+# read would keep it runnable), and has printed no step we have not
+# answered. Checked in this order, so that a step it is about to wait at
+# is seen.
+sl_idle() {
+    if read -r -t 0 -u "${SL_FD[$1]}"; then return 1; fi # an Enter not read yet
+    if ! sl_proc_state "${SL_PID[$1]}" || [[ $SL_STATE != S ]]; then return 1; fi
+    sl_pump
+    ((SL_RELEASED == 0))
+}
 
 # sl_reap SIDE: collect the exit status of a finished side.
 sl_reap() {
@@ -370,12 +537,16 @@ sl_reap() {
     [[ -n ${SL_RC[$1]:-} ]] && return 0
     wait "${SL_PID[$1]}" || rc=$?
     SL_RC[$1]=$rc
+    sl_poll_reset
 }
 
 # sl_drive_until SIDE REGEX LIMIT_S: answer steps until SIDE prints REGEX.
 sl_drive_until() {
-    local side=$1 regex=$2 limit=$3 i
-    for ((i = 0; i < limit * 100; i++)); do
+    local side=$1 regex=$2 end
+    sl_ms
+    end=$((SL_MS + $3 * 1000))
+    sl_poll_reset
+    while :; do
         sl_pump
         sl_file_has "$SL_RUN/$side.out" "$regex" && return 0
         if ! sl_alive "$side"; then
@@ -383,40 +554,48 @@ sl_drive_until() {
             sl_file_has "$SL_RUN/$side.out" "$regex" && return 0
             sl_reap "$side"
             sl_say "$side exited (${SL_RC[$side]}) before printing /$regex/:"
-            cat "$SL_RUN/$side.out" "$SL_RUN/$side.err" >&2
+            sl_cat "$SL_RUN/$side.out" >&2
+            sl_cat "$SL_RUN/$side.err" >&2
             return 1
         fi
-        sl_sleep 0.01
+        sl_ms
+        ((SL_MS < end)) || break
+        sl_poll_sleep
     done
-    sl_say "$side printed no /$regex/ within ${limit}s"
+    sl_say "$side printed no /$regex/ within ${3}s"
     return 1
 }
 
 # sl_drive_pair CLIENT_SIDE [GRACE_MS]: answer steps until every side has
 # exited; once the client is done, a server still running after GRACE_MS is
-# stopped (UDP servers serve until their timeout). Bounded by SL_TIMEOUT_S.
+# stopped (UDP servers serve until their timeout), or at once when it is
+# idle (sl_idle) and SL_STOP_IDLE=1. Bounded by SL_TIMEOUT_S.
+SL_STOP_IDLE=0
 sl_drive_pair() {
-    local client=$1 grace_ms=${2:-1500} i side running client_done_at=-1 stopped
-    local limit=$((SL_TIMEOUT_S * 100))
-    for ((i = 0; i < limit; i++)); do
+    local client=$1 grace_ms=${2:-1500} side running client_done_at=-1 stopped=" " end
+    sl_ms
+    end=$((SL_MS + SL_TIMEOUT_S * 1000))
+    sl_poll_reset
+    while :; do
         sl_pump
         running=0
         for side in "${SL_SIDES[@]}"; do
             if sl_alive "$side"; then running=1; else sl_reap "$side"; fi
         done
         ((running)) || break
+        sl_ms
+        ((SL_MS < end)) || break
         if [[ -n ${SL_RC[$client]:-} ]]; then
-            ((client_done_at < 0)) && client_done_at=$i
-            if (((i - client_done_at) * 10 >= grace_ms)); then
-                for side in "${SL_SIDES[@]}"; do
-                    if sl_alive "$side"; then
-                        kill -TERM "${SL_PID[$side]}" 2>/dev/null || true
-                        stopped+="$side "
-                    fi
-                done
-            fi
+            ((client_done_at < 0)) && client_done_at=$SL_MS
+            for side in "${SL_SIDES[@]}"; do
+                if [[ $side == "$client" ]] || ! sl_alive "$side"; then continue; fi
+                if ((SL_MS - client_done_at >= grace_ms)) || { ((SL_STOP_IDLE)) && sl_idle "$side"; }; then
+                    kill -TERM "${SL_PID[$side]}" 2>/dev/null || true
+                    [[ $stopped == *" $side "* ]] || stopped+="$side "
+                fi
+            done
         fi
-        sl_sleep 0.01
+        sl_poll_sleep
     done
     sl_pump
     for side in "${SL_SIDES[@]}"; do
@@ -426,116 +605,133 @@ sl_drive_pair() {
         fi
         sl_reap "$side"
     done
-    for side in ${stopped:-}; do
+    for side in $stopped; do
         printf '%s\n' "$side" >>"$SL_RUN/stopped.txt"
     done
 }
 
-# sl_clocks: each side's clock origin (epoch of its "0.000") into clocks.tsv.
-# The launch time is only a lower bound (exec and start-up come after it).
-# Each released step gives a better one: the first event line after a step
-# line was printed after the release, so origin >= release - elapsed.
-sl_clocks() {
+# sl_timeline: from the sides' outputs, in one awk:
+#  - clocks.tsv: each side's clock origin (epoch of its "0.000"). The launch
+#    time is only a lower bound (exec and start-up come after it). Each
+#    released step gives a better one: the first event line after a step
+#    line was printed after the release, so origin >= release - elapsed.
+#  - narration.txt: both sides' lines by absolute time, marked by side; an
+#    explanation line (indented) stays under the event it explains.
+#  - $SL_TMP/states.txt: "time side state" for every narrated state=, on the
+#    run clock (for the ladder).
+sl_timeline() {
     local side files=()
     for side in "${SL_SIDES[@]}"; do files+=("$SL_RUN/$side.out"); done
-    touch "$SL_RUN/releases.tsv"
-    awk -v starts="$SL_RUN/starts.tsv" -v releases="$SL_RUN/releases.tsv" '
+    [[ -e $SL_RUN/releases.tsv ]] || : >"$SL_RUN/releases.tsv"
+    : >"$SL_TMP/states.txt"
+    awk -v t0="$SL_T0" -v starts="$SL_RUN/starts.tsv" -v releases="$SL_RUN/releases.tsv" \
+        -v clocks="$SL_RUN/clocks.tsv" -v narration="$SL_RUN/narration.txt" \
+        -v states="$SL_TMP/states.txt" '
+        # Rows in time order, then by side, then in the order printed.
+        function before(a, b) {
+            if (key[a] != key[b]) return key[a] < key[b]
+            if (kside[a] != kside[b]) return kside[a] < kside[b]
+            return kseq[a] < kseq[b]
+        }
+        function sortrows(n,    w, i, lo, mid, hi, a, b, k) {
+            for (i = 1; i <= n; i++) ord[i] = i
+            for (w = 1; w < n; w *= 2) {
+                for (lo = 1; lo <= n; lo += 2 * w) {
+                    mid = lo + w; hi = lo + 2 * w
+                    if (mid > n + 1) mid = n + 1
+                    if (hi > n + 1) hi = n + 1
+                    a = lo; b = mid; k = lo
+                    while (a < mid && b < hi) tmp[k++] = before(ord[b], ord[a]) ? ord[b++] : ord[a++]
+                    while (a < mid) tmp[k++] = ord[a++]
+                    while (b < hi) tmp[k++] = ord[b++]
+                }
+                for (i = 1; i <= n; i++) ord[i] = tmp[i]
+            }
+        }
         BEGIN {
-            while ((getline l < starts) > 0) { split(l, f, "\t"); origin[f[1]] = f[2] }
+            while ((getline l < starts) > 0) { split(l, f, "\t"); origin[f[1]] = f[2]; sides[++nsides] = f[1] }
             while ((getline l < releases) > 0) { split(l, f, "\t"); rel[f[1], f[2]] = f[3] }
         }
-        FNR == 1 { side = FILENAME; sub(/.*\//, "", side); sub(/\.out$/, "", side); pending = "" }
+        FNR == 1 { side = FILENAME; sub(/.*\//, "", side); sub(/\.out$/, "", side); pending = ""; nf++; fside[nf] = side }
+        { nl[nf] = FNR; text[nf, FNR] = $0 }
         /^ *[0-9]+\.[0-9]+ [a-z]+ / {
             split($0, w, " ")
             if (pending != "" && pending - w[1] > origin[side]) origin[side] = pending - w[1]
             pending = ((side, FNR) in rel) ? rel[side, FNR] : ""
         }
-        END { for (s in origin) printf "%s\t%.6f\n", s, origin[s] }' "${files[@]}" >"$SL_RUN/clocks.tsv"
-}
-
-# sl_merge_narration: both sides' lines, by absolute time, marked by side.
-# An explanation line (indented) stays under the event it explains.
-sl_merge_narration() {
-    local side files=()
-    for side in "${SL_SIDES[@]}"; do files+=("$SL_RUN/$side.out"); done
-    awk -v t0="$SL_T0" -v starts="$SL_RUN/clocks.tsv" '
-        BEGIN {
-            while ((getline l < starts) > 0) { split(l, f, "\t"); start[f[1]] = f[2] }
-        }
-        FNR == 1 { side = FILENAME; sub(/.*\//, "", side); sub(/\.out$/, "", side); t = 0; seq = 0 }
-        {
-            seq++
-            if (match($0, /^ *[0-9]+\.[0-9]+ [a-z]+ +/)) {
-                split($0, w, " ")
-                t = start[side] - t0 + w[1]
-                text = substr($0, RLENGTH + 1)
-                printf "%.6f\t%s\t%06d\t%7.3f [%s] %s\n", t, side, seq, t, side, text
-            } else {
-                text = $0; sub(/^ +/, "", text)
-                printf "%.6f\t%s\t%06d\t%19s%s\n", t, side, seq, "", text
+        END {
+            for (i = 1; i <= nsides; i++) {
+                s = sides[i]
+                printf "%s\t%.6f\n", s, origin[s] > clocks
+                start[s] = sprintf("%.6f", origin[s]) + 0 # as read back from clocks.tsv
             }
-        }' "${files[@]}" | sort -t "$(printf '\t')" -k1,1n -k2,2 -k3,3n | cut -f4- \
-        >"$SL_RUN/narration.txt"
-}
-
-# sl_states: "time side state" for every narrated state=, on the run clock.
-sl_states() {
-    local side files=()
-    for side in "${SL_SIDES[@]}"; do files+=("$SL_RUN/$side.out"); done
-    awk -v t0="$SL_T0" -v starts="$SL_RUN/clocks.tsv" '
-        BEGIN { while ((getline l < starts) > 0) { split(l, f, "\t"); start[f[1]] = f[2] } }
-        FNR == 1 { side = FILENAME; sub(/.*\//, "", side); sub(/\.out$/, "", side) }
-        /^ *[0-9]+\.[0-9]+ [a-z]+ / && match($0, /state=[A-Z_0-9]+/) {
-            split($0, w, " ")
-            printf "%.6f %s %s\n", start[side] - t0 + w[1], side, substr($0, RSTART + 6, RLENGTH - 6)
+            n = 0
+            for (k = 1; k <= nf; k++) {
+                side = fside[k]; t = 0
+                for (r = 1; r <= nl[k]; r++) {
+                    l = text[k, r]
+                    if (match(l, /^ *[0-9]+\.[0-9]+ [a-z]+ +/)) {
+                        split(l, w, " ")
+                        t = start[side] - t0 + w[1]
+                        out = sprintf("%7.3f [%s] %s", t, side, substr(l, RLENGTH + 1))
+                        if (match(l, /state=[A-Z_0-9]+/))
+                            printf "%.6f %s %s\n", t, side, substr(l, RSTART + 6, RLENGTH - 6) > states
+                    } else {
+                        sub(/^ +/, "", l)
+                        out = sprintf("%19s%s", "", l)
+                    }
+                    n++; key[n] = sprintf("%.6f", t) + 0; kside[n] = side; kseq[n] = r; row[n] = out
+                }
+            }
+            sortrows(n)
+            printf "" > narration
+            for (i = 1; i <= n; i++) print row[ord[i]] > narration
         }' "${files[@]}"
-}
-
-# sl_packets PCAP: the capture as text, times on the run clock.
-sl_packets() {
-    tcpdump -nn -tt -r "$1" 2>/dev/null | awk -v t0="$SL_T0" '{ t = $1; $1 = ""; printf "%8.4f%s\n", t - t0, $0 }'
-}
-
-# sl_ladder PCAP SERVER_PORTS: the ladder diagram (see ladder.awk).
-sl_ladder() {
-    local states
-    states="$SL_TMP/states.txt"
-    sl_states >"$states"
-    tcpdump -nn -tt -S -r "$1" 2>/dev/null |
-        awk -v t0="$SL_T0" -v sports="$2" -v states="$states" -f "$SL_LIBDIR/ladder.awk"
 }
 
 # sl_report PCAP SERVER_PORTS: print the four parts and keep them in SL_RUN.
 sl_report() {
-    local pcap=$1 ports=$2 side
-    sl_clocks
-    sl_merge_narration
+    local pcap=$1 ports=$2 side stopped have=0
+    local raw="$SL_TMP/packets.raw" raw_abs="$SL_TMP/packets-abs.raw"
+    sl_timeline
+    if [[ -n $pcap && -f $pcap ]]; then
+        have=1
+        tcpdump -nn -tt -r "$pcap" >"$raw" 2>/dev/null || true
+        tcpdump -nn -tt -S -r "$pcap" >"$raw_abs" 2>/dev/null || true
+        # The packet list (times on the run clock) and the ladder, in one awk.
+        : >"$SL_RUN/packets.txt"
+        awk -v t0="$SL_T0" -v sports="$ports" -v states="$SL_TMP/states.txt" \
+            -v list="$raw" -v listout="$SL_RUN/packets.txt" \
+            -f "$SL_LIBDIR/ladder.awk" "$raw" "$raw_abs" >"$SL_RUN/ladder.txt"
+    fi
     {
         printf '== Narration (both sides, by time since the run started)\n\n'
-        cat "$SL_RUN/narration.txt"
+        sl_cat "$SL_RUN/narration.txt"
         for side in "${SL_SIDES[@]}"; do
             if [[ -s $SL_RUN/$side.err ]]; then
                 printf '\n[%s] stderr:\n' "$side"
-                sed 's/^/  /' "$SL_RUN/$side.err"
+                sl_cat "$SL_RUN/$side.err" '  '
             fi
-            printf '[%s] exit status %s%s\n' "$side" "${SL_RC[$side]:-?}" \
-                "$(grep -qx "$side" "$SL_RUN/stopped.txt" 2>/dev/null && echo ' (stopped by the script once the client was done)')"
+            stopped=""
+            if sl_file_has "$SL_RUN/stopped.txt" "^$side\$"; then
+                stopped=' (stopped by the script once the client was done)'
+            fi
+            printf '[%s] exit status %s%s\n' "$side" "${SL_RC[$side]:-?}" "$stopped"
         done
         printf '\n== Kernel socket table, under the step that preceded each snapshot\n\n'
-        cat "$SL_RUN/snapshots.txt"
-        if [[ -n $pcap && -f $pcap ]]; then
-            sl_packets "$pcap" >"$SL_RUN/packets.txt"
-            sl_ladder "$pcap" "$ports" >"$SL_RUN/ladder.txt"
+        sl_cat "$SL_RUN/snapshots.txt"
+        if ((have)); then
             printf '== Packets on lo (tcpdump; seconds since the run started)\n\n'
-            cat "$SL_RUN/packets.txt"
+            sl_cat "$SL_RUN/packets.txt"
             printf '\n== Ladder diagram (from the capture)\n\n'
-            cat "$SL_RUN/ladder.txt"
+            sl_cat "$SL_RUN/ladder.txt"
         else
             printf '== Packets: none captured (tcpdump is not installed: apt-get install tcpdump)\n'
             printf '\n== Ladder diagram: needs the capture, so none\n'
         fi
         printf '\nFiles: %s\n' "$SL_RUN"
-    } | tee "$SL_RUN/report.txt"
+    } >"$SL_RUN/report.txt"
+    sl_cat "$SL_RUN/report.txt"
 }
 
 # sl_port_arg DEFAULT: the --port the user passed through, else DEFAULT.
@@ -547,7 +743,7 @@ sl_port_arg() {
         --port=*) port=${args[i]#*=} ;;
         esac
     done
-    printf '%s\n' "$port"
+    SL_PORT=$port
 }
 
 # sl_pair_main SERVER CLIENT PORTS [GRACE_MS]: the whole run of a pair on lo
@@ -555,7 +751,7 @@ sl_port_arg() {
 # first one passed as --port. Exits 0 when both programs exited 0.
 sl_pair_main() {
     local server=$1 client=$2 ports=$3 grace=${4:-1500} capture=""
-    sl_setup_run
+    sl_setup_run server.stdin client.stdin capture.tcpdump.err
     if sl_have_tcpdump; then
         sl_capture_start capture lo
         capture="$SL_RUN/capture.pcap"
@@ -564,8 +760,11 @@ sl_pair_main() {
     fi
     # No --port of our own: the programs default to their pair's fixed port,
     # and a client in a refused-* scenario picks a closed one by itself.
+    # The server sends nothing before its client starts: it may start while
+    # tcpdump gets ready.
     sl_start server "$SL_BIN/$server" --step --scenario "$SL_SCENARIO" \
         "${SL_PASS[@]}" "${SL_PASS_SERVER[@]}"
+    [[ -n $capture ]] && sl_capture_wait
     sl_drive_until server 'listening on ' 5 || sl_die "$server did not start"
     sl_start client "$SL_BIN/$client" --step --scenario "$SL_SCENARIO" \
         "${SL_PASS[@]}" "${SL_PASS_CLIENT[@]}"

@@ -5,8 +5,10 @@
 # captures every link, and shows ICMP time exceeded from R1, then from R2,
 # then delivery.
 set -euo pipefail
+sl_here=${BASH_SOURCE[0]%/*}
+[[ $sl_here == "${BASH_SOURCE[0]}" ]] && sl_here=. # no fork for dirname
 # shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$sl_here/lib.sh"
 
 usage() {
     cat <<'TEXT'
@@ -67,90 +69,100 @@ SL_SCENARIO=ttl
 sl_find_bin udp-server udp-client
 command -v nsenter >/dev/null || sl_unavailable "nsenter (util-linux) is not installed"
 command -v tcpdump >/dev/null || sl_unavailable "tcpdump is not installed (apt-get install tcpdump): the hops are seen only in the capture"
+SL_LO_UP=0 # A's lo comes up with the rest of A's interfaces, in one `ip`
 sl_enter_netns --ttls "$TTLS" "${args[@]}"
 
-sl_setup_run
+# Every FIFO of the run, made by one mkfifo.
+fifos=(nodes.ready server.stdin)
+for ttl in $TTLS; do
+    [[ " ${fifos[*]} " == *" client-ttl$ttl.stdin "* ]] || fifos+=("client-ttl$ttl.stdin")
+done
+fifos+=(link1-A-R1.tcpdump.err link2-R1-R2.tcpdump.err link3-R2-B.tcpdump.err)
+sl_setup_run "${fifos[@]}"
 SL_SS_ARGS=(-uan)
 declare -A NS # node name -> PID of a process holding its network namespace
 NS[A]=$$
 
-# in_ns NODE CMD...: run CMD in NODE's network namespace.
-in_ns() {
-    local node=$1
-    shift
-    if [[ $node == A ]]; then "$@"; else nsenter --net="/proc/${NS[$node]}/ns/net" "$@"; fi
-}
+# No IPv6 link-local chatter in the captures.
+printf '1\n' >/proc/sys/net/ipv6/conf/all/disable_ipv6
+printf '1\n' >/proc/sys/net/ipv6/conf/default/disable_ipv6
 
-# new_node NAME: a process in a new network namespace holds it (bounded by
-# the run's timeout; the PID namespace ends it with the script anyway).
-new_node() {
-    local self i
-    unshare --net sleep "$((SL_TIMEOUT_S + 30))" &
-    NS[$1]=$!
+# The nodes R1, R2 and B: each one a process in a new network namespace that
+# sets the node's sysctls from inside (/proc/sys/net is the namespace of the
+# process that opens it), says its name on a FIFO, and then holds the
+# namespace (bounded by the run's timeout; the PID namespace ends it with the
+# script anyway). One after the other: on a small VM, processes started side
+# by side take longer than in turn.
+exec {ready_fd}<>"$SL_TMP/nodes.ready"
+SL_FIFO_FDS+=("$ready_fd")
+for node in R1 R2 B; do
+    setup='echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6'
+    [[ $node == R? ]] && setup+='; echo 1 >/proc/sys/net/ipv4/ip_forward' # the routers forward
+    unshare --net sh -ec "$setup; echo $node; exec sleep $((SL_TIMEOUT_S + 30))" >&"$ready_fd" &
+    NS[$node]=$!
     SL_PIDS+=($!)
-    self=$(readlink /proc/self/ns/net)
-    for ((i = 0; i < 300; i++)); do
-        [[ $(readlink "/proc/${NS[$1]}/ns/net" 2>/dev/null) != "$self" ]] && return 0
-        sl_sleep 0.01
-    done
-    sl_die "could not make the namespace of $1"
-}
-
-# sysctl_set NODE KEY VALUE: /proc/sys/net is per network namespace.
-sysctl_set() {
-    in_ns "$1" tee "/proc/sys/${2//.//}" <<<"$3" >/dev/null
-}
-
-for node in R1 R2 B; do new_node "$node"; done
-for node in A R1 R2 B; do
-    # No IPv6 link-local chatter in the captures.
-    sysctl_set "$node" net.ipv6.conf.all.disable_ipv6 1
-    sysctl_set "$node" net.ipv6.conf.default.disable_ipv6 1
-    in_ns "$node" ip link set lo up
+    if ! read -r -t 5 -u "$ready_fd" said || [[ $said != "$node" ]]; then
+        sl_die "could not make the namespace of $node"
+    fi
 done
-# link LEFT LIFACE LADDR RIGHT RIFACE RADDR
-link() {
-    ip link add "$2" type veth peer name "$5"
-    [[ $1 == A ]] || ip link set "$2" netns "${NS[$1]}"
-    ip link set "$5" netns "${NS[$4]}"
-    in_ns "$1" ip addr add "$3/24" dev "$2"
-    in_ns "$1" ip link set "$2" up
-    in_ns "$4" ip addr add "$6/24" dev "$5"
-    in_ns "$4" ip link set "$5" up
-}
-link A a-r1 10.0.1.1 R1 r1-a 10.0.1.2
-link R1 r1-r2 10.0.2.1 R2 r2-r1 10.0.2.2
-link R2 r2-b 10.0.3.1 B b-r2 10.0.3.2
-in_ns A ip route add default via 10.0.1.2
-in_ns R1 ip route add 10.0.3.0/24 via 10.0.2.2
-in_ns R2 ip route add 10.0.1.0/24 via 10.0.2.1
-in_ns B ip route add default via 10.0.3.1
-sysctl_set R1 net.ipv4.ip_forward 1
-sysctl_set R2 net.ipv4.ip_forward 1
 
-sl_snapshot_extra() {
-    printf '(on B)\n'
-    in_ns B ss -uan 2>&1 | sed -e 's/[[:space:]]*$//' -e 's/^/  /'
-}
+# The links, made from A with each end created in its node; then each node
+# gives its ends their addresses and routes: one `ip -batch` per node.
+ip -batch - <<EOF || sl_die "could not build the links"
+link set lo up
+link add a-r1 type veth peer name r1-a netns ${NS[R1]}
+link add r1-r2 netns ${NS[R1]} type veth peer name r2-r1 netns ${NS[R2]}
+link add r2-b netns ${NS[R2]} type veth peer name b-r2 netns ${NS[B]}
+addr add 10.0.1.1/24 dev a-r1
+link set a-r1 up
+route add default via 10.0.1.2
+EOF
+declare -A config=(
+    [R1]="addr add 10.0.1.2/24 dev r1-a
+link set r1-a up
+addr add 10.0.2.1/24 dev r1-r2
+link set r1-r2 up
+route add 10.0.3.0/24 via 10.0.2.2"
+    [R2]="addr add 10.0.2.2/24 dev r2-r1
+link set r2-r1 up
+addr add 10.0.3.1/24 dev r2-b
+link set r2-b up
+route add 10.0.1.0/24 via 10.0.2.1"
+    [B]="addr add 10.0.3.2/24 dev b-r2
+link set b-r2 up
+route add default via 10.0.3.1"
+)
+for node in R1 R2 B; do
+    nsenter --net="/proc/${NS[$node]}/ns/net" ip -batch - <<<"link set lo up
+${config[$node]}" || sl_die "could not configure $node"
+done
+
+sl_snapshot_part '(on B)' trim nsenter --net="/proc/${NS[B]}/ns/net" ss -uan
 
 sl_capture_start link1-A-R1 a-r1
+sl_capture_wait
 sl_capture_start link2-R1-R2 r1-r2 "${NS[R1]}"
+sl_capture_wait
 sl_capture_start link3-R2-B r2-b "${NS[R2]}"
-
+sl_capture_wait
 sl_start server nsenter --net="/proc/${NS[B]}/ns/net" "$SL_BIN/udp-server" --step --scenario ttl \
     --bind 10.0.3.2 "${SL_PASS[@]}" "${SL_PASS_SERVER[@]}"
 sl_drive_until server 'listening on ' 5 || sl_die "udp-server did not start on B"
 
 # drive_until_exit SIDE: answer steps until SIDE has exited (bounded).
 drive_until_exit() {
-    local i
-    for ((i = 0; i < SL_TIMEOUT_S * 100; i++)); do
+    local end
+    sl_ms
+    end=$((SL_MS + SL_TIMEOUT_S * 1000))
+    while :; do
         sl_pump
         sl_alive "$1" || break
-        sl_sleep 0.01
+        sl_ms
+        ((SL_MS < end)) || break
+        sl_poll_sleep
     done
     sl_pump
-    sl_alive "$1" && kill -TERM "${SL_PID[$1]}" 2>/dev/null
+    if sl_alive "$1"; then kill -TERM "${SL_PID[$1]}" 2>/dev/null || true; fi
     sl_reap "$1"
 }
 
@@ -169,87 +181,136 @@ sl_snapshot "after the last client exited   (t=$SL_NOW)"
 sl_capture_stop
 
 # The report: like sl_report, but with one packet list per link and a ladder
-# across the four nodes.
-sl_clocks
-sl_merge_narration
+# across the four nodes. Each capture is read twice (plain for the list, -v
+# for the TTLs in the ladder); one awk then writes the list and the ladder.
+sl_timeline
+links=()
+for pcap in "$SL_RUN"/link*.pcap; do
+    name=${pcap##*/}
+    name=${name%.pcap}
+    links+=("$name")
+    tcpdump -nn -tt -r "$pcap" >"$SL_TMP/$name.list" 2>/dev/null || true
+    tcpdump -nn -tt -v -r "$pcap" >"$SL_TMP/$name.verbose" 2>/dev/null || true
+done
+inputs=()
+for name in "${links[@]}"; do inputs+=("$SL_TMP/$name.list"); done
+for name in "${links[@]}"; do inputs+=("$SL_TMP/$name.verbose"); done
+awk -v t0="$SL_T0" -v starts="$SL_RUN/clocks.tsv" -v nlinks="${#links[@]}" \
+    -v listout="$SL_RUN/packets.txt" '
+    # The packet list: per link, "-- NAME" and its packets, times on the run clock.
+    function listing(    i, j, nm) {
+        printf "" > listout
+        for (i = 1; i <= nlinks; i++) {
+            nm = ARGV[i]; sub(/.*\/link[0-9]-/, "", nm); sub(/\.list$/, "", nm)
+            printf "\n-- %s\n", nm > listout
+            for (j = 1; j <= nlist[i]; j++) print "  " lst[i, j] > listout
+        }
+    }
+    # The ladder rows in time order (then as the text sorts), like sort -k2,2n.
+    function before(a, b,    ta, tb) {
+        ta = rec[a]; sub(/^[^ ]* /, "", ta); sub(/ .*/, "", ta)
+        tb = rec[b]; sub(/^[^ ]* /, "", tb); sub(/ .*/, "", tb)
+        if (ta + 0 != tb + 0) return ta + 0 < tb + 0
+        return rec[a] < rec[b]
+    }
+    function sortrecs(n,    w, i, lo, mid, hi, a, b, k) {
+        for (i = 1; i <= n; i++) ord[i] = i
+        for (w = 1; w < n; w *= 2) {
+            for (lo = 1; lo <= n; lo += 2 * w) {
+                mid = lo + w; hi = lo + 2 * w
+                if (mid > n + 1) mid = n + 1
+                if (hi > n + 1) hi = n + 1
+                a = lo; b = mid; k = lo
+                while (a < mid && b < hi) tmp[k++] = before(ord[b], ord[a]) ? ord[b++] : ord[a++]
+                while (a < mid) tmp[k++] = ord[a++]
+                while (b < hi) tmp[k++] = ord[b++]
+            }
+            for (i = 1; i <= n; i++) ord[i] = tmp[i]
+        }
+    }
+    function flush() { if (line != "") rec[++nrec] = link " " line; line = "" }
+    BEGIN {
+        for (i = 1; i < ARGC; i++) argi[ARGV[i]] = i
+        pos["10.0.1.1"] = 0; pos["10.0.1.2"] = 1; pos["10.0.2.1"] = 1
+        pos["10.0.2.2"] = 2; pos["10.0.3.1"] = 2; pos["10.0.3.2"] = 3
+        name[0] = "A"; name[1] = "R1"; name[2] = "R2"; name[3] = "B"
+        gap = 26
+        while ((getline l < starts) > 0) {
+            split(l, f, "\t")
+            if (f[1] ~ /^client-ttl/) { n++; st[n] = f[2] - t0; lab[n] = f[1] }
+        }
+        for (i = 2; i <= n; i++) # by start time
+            for (j = i; j > 1 && st[j - 1] > st[j]; j--) {
+                x = st[j]; st[j] = st[j - 1]; st[j - 1] = x
+                x = lab[j]; lab[j] = lab[j - 1]; lab[j - 1] = x
+            }
+        next_start = 1
+        printf "%9s  %-*s%-*s%-*s%s\n", "time", gap, "A 10.0.1.1", gap, "R1", gap, "R2", "B 10.0.3.2"
+    }
+    FNR == 1 { flush(); fi = argi[FILENAME]; if (fi > nlinks) { link = FILENAME; sub(/.*\/link/, "", link); link = substr(link, 1, 1) } }
+    fi <= nlinks { t = $1; $1 = ""; lst[fi, ++nlist[fi]] = sprintf("%8.4f%s", t - t0, $0); next }
+    # -v text: a packet may take several lines; join them.
+    /^[0-9]+\.[0-9]+ / { flush(); line = $0; next }
+    { sub(/^[ \t]+/, " "); line = line $0 }
+    END {
+        flush()
+        listing()
+        sortrecs(nrec)
+        for (r = 1; r <= nrec; r++) {
+            $0 = rec[ord[r]]
+            if ($3 == "IP") draw()
+        }
+        print ""
+        print "  One arrow per packet, on the link where it was captured; ttl is the"
+        print "  value in the IP header there. Each router takes one off; the one that"
+        print "  would send it on with 0 drops it and answers ICMP time exceeded."
+    }
+    function draw(    t, ttl, rest, w, src, dst, o, what, k, right, body, row, g, note) {
+        t = $2 - t0
+        while (next_start <= n && st[next_start] <= t) {
+            printf "%9s  -- %s --\n", "", lab[next_start]; next_start++
+        }
+        ttl = ""; if (match($0, /ttl [0-9]+/)) ttl = substr($0, RSTART + 4, RLENGTH - 4)
+        # Addresses: the first "A > B:" after the IP header.
+        if (!match($0, /[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+(\.[0-9]+)? > [0-9.]+:/)) return
+        rest = substr($0, RSTART)
+        split(rest, w, " "); src = w[1]; dst = w[3]; sub(/:$/, "", dst)
+        if (split(src, o, ".") == 5) sub(/\.[0-9]+$/, "", src) # drop the port
+        if (split(dst, o, ".") == 5) sub(/\.[0-9]+$/, "", dst)
+        if (!(src in pos) || !(dst in pos)) return
+        if (rest ~ /ICMP time exceeded/) what = "ICMP time exceeded"
+        else if (rest ~ /ICMP/ && rest ~ /unreachable/) what = "ICMP unreachable"
+        else if (rest ~ /UDP/) what = "UDP ttl=" ttl
+        else return
+        k = $1 - 1 # the link: gap k, between node k and node k+1
+        right = pos[dst] > pos[src]
+        body = right ? "--" what "-" : "<-" what "--"
+        if (right) { while (length(body) < gap - 2) body = body "-"; body = body ">" }
+        else { while (length(body) < gap - 1) body = body "-" }
+        row = ""
+        for (g = 0; g < 3; g++) row = row "|" (g == k ? body : sprintf("%" (gap - 1) "s", ""))
+        row = row "|"
+        note = ""
+        if (what == "ICMP time exceeded") note = "  from " name[pos[src]] " (" src ")"
+        if (what ~ /^UDP/ && pos[dst] == 3 && k == 2) note = right ? "  delivered to B" : ""
+        if (what ~ /^UDP/ && pos[src] == 3 && k == 0) note = "  the echo reaches A"
+        printf "%9.4f  %s%s\n", t, row, note
+    }' "${inputs[@]}" >"$SL_RUN/ladder.txt"
 {
     printf '== Narration (server on B, one client per TTL on A; seconds since the run started)\n\n'
-    cat "$SL_RUN/narration.txt"
+    sl_cat "$SL_RUN/narration.txt"
     for side in "${SL_SIDES[@]}"; do
-        printf '[%s] exit status %s%s\n' "$side" "${SL_RC[$side]:-?}" \
-            "$([[ $side == server ]] && echo ' (stopped by the script after the last client)')"
+        note=""
+        [[ $side == server ]] && note=' (stopped by the script after the last client)'
+        printf '[%s] exit status %s%s\n' "$side" "${SL_RC[$side]:-?}" "$note"
     done
     printf '\n== Socket tables (ss -uan on A, then on B), under the step that preceded each\n\n'
-    cat "$SL_RUN/snapshots.txt"
+    sl_cat "$SL_RUN/snapshots.txt"
     printf '== Packets on each link (tcpdump; seconds since the run started)\n'
-    for pcap in "$SL_RUN"/link*.pcap; do
-        name=$(basename "$pcap" .pcap)
-        printf '\n-- %s\n' "${name#link?-}"
-        sl_packets "$pcap" | sed 's/^/  /'
-    done | tee "$SL_RUN/packets.txt"
+    sl_cat "$SL_RUN/packets.txt"
     printf '\n== Ladder diagram (from the three captures)\n\n'
-    for pcap in "$SL_RUN"/link*.pcap; do
-        name=$(basename "$pcap" .pcap)
-        tcpdump -nn -tt -v -r "$pcap" 2>/dev/null |
-            awk -v link="${name:4:1}" '
-                /^[0-9]+\.[0-9]+ / { if (line != "") print link " " line; line = $0; next }
-                { sub(/^[ \t]+/, " "); line = line $0 }
-                END { if (line != "") print link " " line }'
-    done | sort -k2,2n | awk -v t0="$SL_T0" -v starts="$SL_RUN/clocks.tsv" '
-        BEGIN {
-            pos["10.0.1.1"] = 0; pos["10.0.1.2"] = 1; pos["10.0.2.1"] = 1
-            pos["10.0.2.2"] = 2; pos["10.0.3.1"] = 2; pos["10.0.3.2"] = 3
-            name[0] = "A"; name[1] = "R1"; name[2] = "R2"; name[3] = "B"
-            gap = 26
-            while ((getline l < starts) > 0) {
-                split(l, f, "\t")
-                if (f[1] ~ /^client-ttl/) { n++; st[n] = f[2] - t0; lab[n] = f[1] }
-            }
-            for (i = 2; i <= n; i++) # by start time
-                for (j = i; j > 1 && st[j - 1] > st[j]; j--) {
-                    x = st[j]; st[j] = st[j - 1]; st[j - 1] = x
-                    x = lab[j]; lab[j] = lab[j - 1]; lab[j - 1] = x
-                }
-            next_start = 1
-            printf "%9s  %-*s%-*s%-*s%s\n", "time", gap, "A 10.0.1.1", gap, "R1", gap, "R2", "B 10.0.3.2"
-        }
-        $3 == "IP" {
-            t = $2 - t0
-            while (next_start <= n && st[next_start] <= t) {
-                printf "%9s  -- %s --\n", "", lab[next_start]; next_start++
-            }
-            ttl = ""; if (match($0, /ttl [0-9]+/)) ttl = substr($0, RSTART + 4, RLENGTH - 4)
-            # Addresses: the first "A > B:" after the IP header.
-            if (!match($0, /[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+(\.[0-9]+)? > [0-9.]+:/)) next
-            rest = substr($0, RSTART)
-            split(rest, w, " "); src = w[1]; dst = w[3]; sub(/:$/, "", dst)
-            if (split(src, o, ".") == 5) sub(/\.[0-9]+$/, "", src) # drop the port
-            if (split(dst, o, ".") == 5) sub(/\.[0-9]+$/, "", dst)
-            if (!(src in pos) || !(dst in pos)) next
-            if (rest ~ /ICMP time exceeded/) what = "ICMP time exceeded"
-            else if (rest ~ /ICMP/ && rest ~ /unreachable/) what = "ICMP unreachable"
-            else if (rest ~ /UDP/) what = "UDP ttl=" ttl
-            else next
-            k = $1 - 1 # the link: gap k, between node k and node k+1
-            right = pos[dst] > pos[src]
-            body = right ? "--" what "-" : "<-" what "--"
-            if (right) { while (length(body) < gap - 2) body = body "-"; body = body ">" }
-            else { while (length(body) < gap - 1) body = body "-" }
-            row = ""
-            for (g = 0; g < 3; g++) row = row "|" (g == k ? body : sprintf("%" (gap - 1) "s", ""))
-            row = row "|"
-            note = ""
-            if (what == "ICMP time exceeded") note = "  from " name[pos[src]] " (" src ")"
-            if (what ~ /^UDP/ && pos[dst] == 3 && k == 2) note = right ? "  delivered to B" : ""
-            if (what ~ /^UDP/ && pos[src] == 3 && k == 0) note = "  the echo reaches A"
-            printf "%9.4f  %s%s\n", t, row, note
-        }
-        END {
-            print ""
-            print "  One arrow per packet, on the link where it was captured; ttl is the"
-            print "  value in the IP header there. Each router takes one off; the one that"
-            print "  would send it on with 0 drops it and answers ICMP time exceeded."
-        }' | tee "$SL_RUN/ladder.txt"
+    sl_cat "$SL_RUN/ladder.txt"
     printf '\nFiles: %s\n' "$SL_RUN"
-} | tee "$SL_RUN/report.txt"
+} >"$SL_RUN/report.txt"
+sl_cat "$SL_RUN/report.txt"
 exit "$rc"

@@ -5,8 +5,10 @@
 # sides' narration, the snapshots, the packets (ICMP errors included) and a
 # ladder diagram of the datagrams.
 set -euo pipefail
+sl_here=${BASH_SOURCE[0]%/*}
+[[ $sl_here == "${BASH_SOURCE[0]}" ]] && sl_here=. # no fork for dirname
 # shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$sl_here/lib.sh"
 
 usage() {
     cat <<'TEXT'
@@ -41,5 +43,8 @@ sl_find_bin udp-server udp-client
 sl_enter_netns "$@"
 
 SL_SS_ARGS=(-uan)
-port=$(sl_port_arg 19002)
-sl_pair_main udp-server udp-client "$port,$((port + 1))" 300
+# The server serves until its timeout: stop it once its client is done and
+# it waits for the next datagram (at the latest 300 ms after the client).
+SL_STOP_IDLE=1
+sl_port_arg 19002
+sl_pair_main udp-server udp-client "$SL_PORT,$((SL_PORT + 1))" 300

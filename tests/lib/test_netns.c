@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -90,6 +91,33 @@ static void check_outer_namespace(ino_t ns, uint16_t port)
     CHECK(rc == 1, "the initial network namespace reported as %d", rc);
 }
 
+/* In a forked child: a new PID namespace whose PID 1 shares our private
+ * network namespace (what `unshare --pid --mount-proc` makes for the scripts)
+ * must not be taken for the host. */
+static void check_inside_pid_namespace(ino_t parent_ns, uint16_t parent_port)
+{
+    (void)parent_ns, (void)parent_port;
+    if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0) {
+        printf("note: no PID namespace here (%s), case not checked\n", lab_errno_name(errno));
+        return;
+    }
+    pid_t pid = fork(); /* the child is PID 1 of the new namespace */
+    CHECK_SYS(pid);
+    if (pid == 0) {
+        CHECK_SYS(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+        CHECK_SYS(mount("proc", "/proc", "proc", 0, NULL));
+        CHECK(getpid() == 1, "not PID 1 (%d)", (int)getpid());
+        int rc = lab_netns_is_host();
+        CHECK(rc == 0, "PID 1's private namespace reported as %d", rc);
+        fflush(NULL);
+        _exit(0);
+    }
+    int status;
+    CHECK_SYS(waitpid(pid, &status, 0));
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "pid-namespace child status 0x%x",
+          (unsigned)status);
+}
+
 static void run_child(const char *what, void (*fn)(ino_t, uint16_t), int drop_root, ino_t ns,
                       uint16_t port)
 {
@@ -135,6 +163,7 @@ int main(void)
     if (geteuid() == 0)
         run_child("unprivileged", check_fresh_namespace, 1, ns, port);
     run_child("outer", check_outer_namespace, 0, ns, port);
+    run_child("pid namespace", check_inside_pid_namespace, 0, ns, port);
 
     /* The parent is where it was, its listener intact. */
     CHECK(netns_inode() == ns, "parent's namespace changed");

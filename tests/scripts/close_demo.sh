@@ -2,31 +2,49 @@
 # script.close-demo: the graceful close, captured: FIN and ACK segments in
 # order (three or four, as delayed ACK decides), and the ladder shows them
 # with the states each end entered.
+here=${0%/*}
+[[ $here == "$0" ]] && here=. # no fork for dirname
 # shellcheck source=tests/scripts/common.sh source-path=SCRIPTDIR/../..
-source "$(dirname "$0")/common.sh"
+source "$here/common.sh"
 run_script close-demo --scenario graceful --server-arg --hold-ms --server-arg 50
 
 expect_line "$OUT/narration.txt" '\[client\] .*state=TIME_WAIT'
 expect_line "$OUT/narration.txt" '\[server\] .*state=CLOSE_WAIT'
 expect_order "$OUT/snapshots.txt" '^=== \[server\] before: close\(\)' 'CLOSE-WAIT' '^=== after both' 'TIME-WAIT'
 
-# The capture itself: exactly two FINs, the client's first.
-fins=$(tcpdump -nn -r "$OUT/capture.pcap" 'tcp[tcpflags] & tcp-fin != 0' 2>/dev/null)
-[[ $(grep -c . <<<"$fins") -eq 2 ]] || fail "want 2 FIN segments, got: $fins"
-head -1 <<<"$fins" | grep -q '> 127.0.0.1.19001:' || fail "the client's FIN is not first: $fins"
+# The capture itself (packets.txt: the script's `tcpdump -r` of
+# capture.pcap): exactly two FINs, the client's first.
+[[ -s $OUT/capture.pcap ]] || fail "no capture.pcap"
+grep_lines "$OUT/packets.txt" 'Flags \[[^]]*F[^]]*\]'
+fins=("${MATCHED[@]}")
+((${#fins[@]} == 2)) || fail "want 2 FIN segments, got: $(printf '%s\n' "${fins[@]}")"
+[[ ${fins[0]} == *'> 127.0.0.1.19001:'* ]] || fail "the client's FIN is not first: $(printf '%s\n' "${fins[@]}")"
 
 # The ladder from the first FIN on: FIN-->, [<--ACK], <--FIN, ACK-->.
-close_rows=$(awk '/\[FIN/ { on = 1 } on && /--\[|\]--/' "$OUT/ladder.txt")
-n=$(grep -c . <<<"$close_rows")
+read_lines "$OUT/ladder.txt"
+rows=()
+on=0
+for l in "${FILE_LINES[@]}"; do
+    [[ $l == *'[FIN'* ]] && on=1
+    if ((on)) && [[ $l == *'--['* || $l == *']--'* ]]; then rows+=("$l"); fi
+done
+close_rows=$(printf '%s\n' "${rows[@]}")
+n=${#rows[@]}
 [[ $n -eq 3 || $n -eq 4 ]] || fail "want 3 or 4 segments in the close, got $n: $close_rows"
-row() { sed -n "$1p" <<<"$close_rows"; }
-row 1 | grep -Eq 'FIN_WAIT1.*--\[FIN,ACK .*\]-+->.*CLOSE_WAIT' || fail "row 1: $(row 1)"
-row "$n" | grep -Eq -- '--\[ACK .*\]-+->.*CLOSE' || fail "last row: $(row "$n")"
-sed -n "2,$((n - 1))p" <<<"$close_rows" | grep -Eq '<-+\[FIN,ACK .*LAST_ACK' ||
-    fail "no FIN from the server with LAST_ACK: $close_rows"
-grep -q 'TIME_WAIT' <<<"$close_rows" || fail "the ladder shows no TIME_WAIT: $close_rows"
+re='FIN_WAIT1.*--\[FIN,ACK .*\]-+->.*CLOSE_WAIT'
+[[ ${rows[0]} =~ $re ]] || fail "row 1: ${rows[0]}"
+re='--\[ACK .*\]-+->.*CLOSE'
+[[ ${rows[n - 1]} =~ $re ]] || fail "last row: ${rows[n - 1]}"
+re='<-+\[FIN,ACK .*LAST_ACK'
+server_fin=0
+for ((i = 1; i < n - 1; i++)); do
+    [[ ${rows[i]} =~ $re ]] && server_fin=1
+done
+((server_fin)) || fail "no FIN from the server with LAST_ACK: $close_rows"
+[[ $close_rows == *TIME_WAIT* ]] || fail "the ladder shows no TIME_WAIT: $close_rows"
 if [[ $n -eq 4 ]]; then
-    row 2 | grep -Eq 'FIN_WAIT2.*<-+\[ACK ' || fail "row 2 of 4: $(row 2)"
+    re='FIN_WAIT2.*<-+\[ACK '
+    [[ ${rows[1]} =~ $re ]] || fail "row 2 of 4: ${rows[1]}"
 fi
 echo "ok: $n segments in the close"
 echo "$close_rows"

@@ -2,12 +2,15 @@
 # script.udp-connect: a connected UDP socket aimed at a closed port: the
 # capture holds the ICMP port unreachable, the ladder draws it, and the client
 # narrates ECONNREFUSED.
+here=${0%/*}
+[[ $here == "$0" ]] && here=. # no fork for dirname
 # shellcheck source=tests/scripts/common.sh source-path=SCRIPTDIR/../..
-source "$(dirname "$0")/common.sh"
+source "$here/common.sh"
 run_script udp-connect --scenario refused-connected
 
 expect_line "$OUT/packets.txt" 'ICMP 127\.0\.0\.1 udp port [0-9]+ unreachable'
 expect_order "$OUT/ladder.txt" '--\[UDP len=[0-9]+\]-+->' '<-+\[ICMP .*udp port [0-9]+ unreachable\]--'
 expect_line "$OUT/narration.txt" '\[client\] .*errno=ECONNREFUSED'
 echo "ok"
-grep -E 'UDP|ICMP' "$OUT/ladder.txt"
+grep_lines "$OUT/ladder.txt" 'UDP|ICMP'
+printf '%s\n' "${MATCHED[@]}"
