@@ -610,7 +610,7 @@ sl_drive_pair() {
     done
 }
 
-# sl_timeline: from the sides' outputs, in one awk:
+# sl_timeline: from the sides' outputs, in one awk (timeline.awk):
 #  - clocks.tsv: each side's clock origin (epoch of its "0.000"). The launch
 #    time is only a lower bound (exec and start-up come after it). Each
 #    released step gives a better one: the first event line after a step
@@ -626,67 +626,8 @@ sl_timeline() {
     : >"$SL_TMP/states.txt"
     awk -v t0="$SL_T0" -v starts="$SL_RUN/starts.tsv" -v releases="$SL_RUN/releases.tsv" \
         -v clocks="$SL_RUN/clocks.tsv" -v narration="$SL_RUN/narration.txt" \
-        -v states="$SL_TMP/states.txt" '
-        # Rows in time order, then by side, then in the order printed.
-        function before(a, b) {
-            if (key[a] != key[b]) return key[a] < key[b]
-            if (kside[a] != kside[b]) return kside[a] < kside[b]
-            return kseq[a] < kseq[b]
-        }
-        function sortrows(n,    w, i, lo, mid, hi, a, b, k) {
-            for (i = 1; i <= n; i++) ord[i] = i
-            for (w = 1; w < n; w *= 2) {
-                for (lo = 1; lo <= n; lo += 2 * w) {
-                    mid = lo + w; hi = lo + 2 * w
-                    if (mid > n + 1) mid = n + 1
-                    if (hi > n + 1) hi = n + 1
-                    a = lo; b = mid; k = lo
-                    while (a < mid && b < hi) tmp[k++] = before(ord[b], ord[a]) ? ord[b++] : ord[a++]
-                    while (a < mid) tmp[k++] = ord[a++]
-                    while (b < hi) tmp[k++] = ord[b++]
-                }
-                for (i = 1; i <= n; i++) ord[i] = tmp[i]
-            }
-        }
-        BEGIN {
-            while ((getline l < starts) > 0) { split(l, f, "\t"); origin[f[1]] = f[2]; sides[++nsides] = f[1] }
-            while ((getline l < releases) > 0) { split(l, f, "\t"); rel[f[1], f[2]] = f[3] }
-        }
-        FNR == 1 { side = FILENAME; sub(/.*\//, "", side); sub(/\.out$/, "", side); pending = ""; nf++; fside[nf] = side }
-        { nl[nf] = FNR; text[nf, FNR] = $0 }
-        /^ *[0-9]+\.[0-9]+ [a-z]+ / {
-            split($0, w, " ")
-            if (pending != "" && pending - w[1] > origin[side]) origin[side] = pending - w[1]
-            pending = ((side, FNR) in rel) ? rel[side, FNR] : ""
-        }
-        END {
-            for (i = 1; i <= nsides; i++) {
-                s = sides[i]
-                printf "%s\t%.6f\n", s, origin[s] > clocks
-                start[s] = sprintf("%.6f", origin[s]) + 0 # as read back from clocks.tsv
-            }
-            n = 0
-            for (k = 1; k <= nf; k++) {
-                side = fside[k]; t = 0
-                for (r = 1; r <= nl[k]; r++) {
-                    l = text[k, r]
-                    if (match(l, /^ *[0-9]+\.[0-9]+ [a-z]+ +/)) {
-                        split(l, w, " ")
-                        t = start[side] - t0 + w[1]
-                        out = sprintf("%7.3f [%s] %s", t, side, substr(l, RLENGTH + 1))
-                        if (match(l, /state=[A-Z_0-9]+/))
-                            printf "%.6f %s %s\n", t, side, substr(l, RSTART + 6, RLENGTH - 6) > states
-                    } else {
-                        sub(/^ +/, "", l)
-                        out = sprintf("%19s%s", "", l)
-                    }
-                    n++; key[n] = sprintf("%.6f", t) + 0; kside[n] = side; kseq[n] = r; row[n] = out
-                }
-            }
-            sortrows(n)
-            printf "" > narration
-            for (i = 1; i <= n; i++) print row[ord[i]] > narration
-        }' "${files[@]}"
+        -v states="$SL_TMP/states.txt" \
+        -f "$SL_LIBDIR/msort.awk" -f "$SL_LIBDIR/timeline.awk" "${files[@]}"
 }
 
 # sl_report PCAP SERVER_PORTS: print the four parts and keep them in SL_RUN.

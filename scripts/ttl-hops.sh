@@ -182,7 +182,8 @@ sl_capture_stop
 
 # The report: like sl_report, but with one packet list per link and a ladder
 # across the four nodes. Each capture is read twice (plain for the list, -v
-# for the TTLs in the ladder); one awk then writes the list and the ladder.
+# for the TTLs in the ladder); one awk (ttl-ladder.awk) then writes the list
+# and the ladder.
 sl_timeline
 links=()
 for pcap in "$SL_RUN"/link*.pcap; do
@@ -196,106 +197,8 @@ inputs=()
 for name in "${links[@]}"; do inputs+=("$SL_TMP/$name.list"); done
 for name in "${links[@]}"; do inputs+=("$SL_TMP/$name.verbose"); done
 awk -v t0="$SL_T0" -v starts="$SL_RUN/clocks.tsv" -v nlinks="${#links[@]}" \
-    -v listout="$SL_RUN/packets.txt" '
-    # The packet list: per link, "-- NAME" and its packets, times on the run clock.
-    function listing(    i, j, nm) {
-        printf "" > listout
-        for (i = 1; i <= nlinks; i++) {
-            nm = ARGV[i]; sub(/.*\/link[0-9]-/, "", nm); sub(/\.list$/, "", nm)
-            printf "\n-- %s\n", nm > listout
-            for (j = 1; j <= nlist[i]; j++) print "  " lst[i, j] > listout
-        }
-    }
-    # The ladder rows in time order (then as the text sorts), like sort -k2,2n.
-    function before(a, b,    ta, tb) {
-        ta = rec[a]; sub(/^[^ ]* /, "", ta); sub(/ .*/, "", ta)
-        tb = rec[b]; sub(/^[^ ]* /, "", tb); sub(/ .*/, "", tb)
-        if (ta + 0 != tb + 0) return ta + 0 < tb + 0
-        return rec[a] < rec[b]
-    }
-    function sortrecs(n,    w, i, lo, mid, hi, a, b, k) {
-        for (i = 1; i <= n; i++) ord[i] = i
-        for (w = 1; w < n; w *= 2) {
-            for (lo = 1; lo <= n; lo += 2 * w) {
-                mid = lo + w; hi = lo + 2 * w
-                if (mid > n + 1) mid = n + 1
-                if (hi > n + 1) hi = n + 1
-                a = lo; b = mid; k = lo
-                while (a < mid && b < hi) tmp[k++] = before(ord[b], ord[a]) ? ord[b++] : ord[a++]
-                while (a < mid) tmp[k++] = ord[a++]
-                while (b < hi) tmp[k++] = ord[b++]
-            }
-            for (i = 1; i <= n; i++) ord[i] = tmp[i]
-        }
-    }
-    function flush() { if (line != "") rec[++nrec] = link " " line; line = "" }
-    BEGIN {
-        for (i = 1; i < ARGC; i++) argi[ARGV[i]] = i
-        pos["10.0.1.1"] = 0; pos["10.0.1.2"] = 1; pos["10.0.2.1"] = 1
-        pos["10.0.2.2"] = 2; pos["10.0.3.1"] = 2; pos["10.0.3.2"] = 3
-        name[0] = "A"; name[1] = "R1"; name[2] = "R2"; name[3] = "B"
-        gap = 26
-        while ((getline l < starts) > 0) {
-            split(l, f, "\t")
-            if (f[1] ~ /^client-ttl/) { n++; st[n] = f[2] - t0; lab[n] = f[1] }
-        }
-        for (i = 2; i <= n; i++) # by start time
-            for (j = i; j > 1 && st[j - 1] > st[j]; j--) {
-                x = st[j]; st[j] = st[j - 1]; st[j - 1] = x
-                x = lab[j]; lab[j] = lab[j - 1]; lab[j - 1] = x
-            }
-        next_start = 1
-        printf "%9s  %-*s%-*s%-*s%s\n", "time", gap, "A 10.0.1.1", gap, "R1", gap, "R2", "B 10.0.3.2"
-    }
-    FNR == 1 { flush(); fi = argi[FILENAME]; if (fi > nlinks) { link = FILENAME; sub(/.*\/link/, "", link); link = substr(link, 1, 1) } }
-    fi <= nlinks { t = $1; $1 = ""; lst[fi, ++nlist[fi]] = sprintf("%8.4f%s", t - t0, $0); next }
-    # -v text: a packet may take several lines; join them.
-    /^[0-9]+\.[0-9]+ / { flush(); line = $0; next }
-    { sub(/^[ \t]+/, " "); line = line $0 }
-    END {
-        flush()
-        listing()
-        sortrecs(nrec)
-        for (r = 1; r <= nrec; r++) {
-            $0 = rec[ord[r]]
-            if ($3 == "IP") draw()
-        }
-        print ""
-        print "  One arrow per packet, on the link where it was captured; ttl is the"
-        print "  value in the IP header there. Each router takes one off; the one that"
-        print "  would send it on with 0 drops it and answers ICMP time exceeded."
-    }
-    function draw(    t, ttl, rest, w, src, dst, o, what, k, right, body, row, g, note) {
-        t = $2 - t0
-        while (next_start <= n && st[next_start] <= t) {
-            printf "%9s  -- %s --\n", "", lab[next_start]; next_start++
-        }
-        ttl = ""; if (match($0, /ttl [0-9]+/)) ttl = substr($0, RSTART + 4, RLENGTH - 4)
-        # Addresses: the first "A > B:" after the IP header.
-        if (!match($0, /[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+(\.[0-9]+)? > [0-9.]+:/)) return
-        rest = substr($0, RSTART)
-        split(rest, w, " "); src = w[1]; dst = w[3]; sub(/:$/, "", dst)
-        if (split(src, o, ".") == 5) sub(/\.[0-9]+$/, "", src) # drop the port
-        if (split(dst, o, ".") == 5) sub(/\.[0-9]+$/, "", dst)
-        if (!(src in pos) || !(dst in pos)) return
-        if (rest ~ /ICMP time exceeded/) what = "ICMP time exceeded"
-        else if (rest ~ /ICMP/ && rest ~ /unreachable/) what = "ICMP unreachable"
-        else if (rest ~ /UDP/) what = "UDP ttl=" ttl
-        else return
-        k = $1 - 1 # the link: gap k, between node k and node k+1
-        right = pos[dst] > pos[src]
-        body = right ? "--" what "-" : "<-" what "--"
-        if (right) { while (length(body) < gap - 2) body = body "-"; body = body ">" }
-        else { while (length(body) < gap - 1) body = body "-" }
-        row = ""
-        for (g = 0; g < 3; g++) row = row "|" (g == k ? body : sprintf("%" (gap - 1) "s", ""))
-        row = row "|"
-        note = ""
-        if (what == "ICMP time exceeded") note = "  from " name[pos[src]] " (" src ")"
-        if (what ~ /^UDP/ && pos[dst] == 3 && k == 2) note = right ? "  delivered to B" : ""
-        if (what ~ /^UDP/ && pos[src] == 3 && k == 0) note = "  the echo reaches A"
-        printf "%9.4f  %s%s\n", t, row, note
-    }' "${inputs[@]}" >"$SL_RUN/ladder.txt"
+    -v listout="$SL_RUN/packets.txt" \
+    -f "$SL_LIBDIR/msort.awk" -f "$SL_LIBDIR/ttl-ladder.awk" "${inputs[@]}" >"$SL_RUN/ladder.txt"
 {
     printf '== Narration (server on B, one client per TTL on A; seconds since the run started)\n\n'
     sl_cat "$SL_RUN/narration.txt"
