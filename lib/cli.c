@@ -52,7 +52,13 @@ int lab_cli_scenario(const char *prog, const char *const names[], const char *na
     return -1;
 }
 
-int lab_cli_common(struct lab_cli *c, int opt, const char *arg, char *const argv[])
+/* Every program has both -H and -b in its short options; lab_cli_next rejects
+ * the one it lacks. The leading ':' makes getopt report missing values. */
+#define COMMON_SHORT ":hqt:p:s:H:b:"
+
+/* Handle a common option (opt as getopt_long returned it, arg its value):
+ * 1 handled, 0 the program's own, -1 bad usage (one line printed). */
+static int common_option(struct lab_cli *c, int opt, const char *arg, char *const argv[])
 {
     long v;
     switch (opt) {
@@ -117,7 +123,7 @@ int lab_cli_next(struct lab_cli *c, int argc, char *const argv[], const struct o
     opterr = 0;
     c->client = has_option(longopts, 'H');
     for (;;) {
-        int o = getopt_long(argc, argv, LAB_CLI_COMMON_SHORT, longopts, NULL);
+        int o = getopt_long(argc, argv, COMMON_SHORT, longopts, NULL);
         if (o == -1)
             return 0;
         /* The short string has both -H and -b: the one this program lacks is
@@ -128,7 +134,7 @@ int lab_cli_next(struct lab_cli *c, int argc, char *const argv[], const struct o
             errno = EINVAL;
             return -1;
         }
-        int rc = lab_cli_common(c, o, optarg, argv);
+        int rc = common_option(c, o, optarg, argv);
         if (rc < 0) {
             errno = EINVAL;
             return -1;

@@ -21,9 +21,6 @@ enum { LAB_OPT_STEP = 1000, LAB_OPT_FIRST_PRIVATE = 1100 };
         {"scenario", required_argument, NULL, 's'}
 /* clang-format on */
 
-/* Short-option string for the common options (leading ':' reports missing values). */
-#define LAB_CLI_COMMON_SHORT ":hqt:p:s:H:b:"
-
 struct lab_cli {
     const char *prog;     /* name used in error lines */
     const char *host;     /* --host / --bind, NULL = default */
@@ -39,10 +36,6 @@ struct lab_cli {
 
 /* Initialise with the program name, its default port and wait bound. */
 void lab_cli_init(struct lab_cli *c, const char *prog, uint16_t port, int timeout_ms);
-
-/* Handle a common option (opt as getopt_long returned it, optarg arg, argv for
- * error text): 1 handled, 0 not a common option, -1 bad usage (line printed). */
-int lab_cli_common(struct lab_cli *c, int opt, const char *arg, char *const argv[]);
 
 /* getopt_long with the common options handled (-H/-b only if longopts has them): 1 with
  * the program's own option in *opt, 0 at the end, -1 (errno EINVAL) after one line. */

@@ -55,9 +55,14 @@ static const struct option options[] = {LAB_CLI_COMMON_OPTIONS,
                                         {"host", required_argument, NULL, 'H'},
                                         {"count", required_argument, NULL, 'c'},
                                         {NULL, 0, NULL, 0}};
+static const struct option server_options[] = {LAB_CLI_COMMON_OPTIONS,
+                                               {"bind", required_argument, NULL, 'b'},
+                                               {"count", required_argument, NULL, 'c'},
+                                               {NULL, 0, NULL, 0}};
 
-/* Parse argv like a program: 0 all good, -1 at the first bad option (after
- * the line on stderr, captured into err); unknown-to-lib options are counted. */
+/* Parse argv like a program (client options unless it names a server): 0 all
+ * good, -1 at the first bad option (after the line on stderr, captured into
+ * err); options lab_cli_next hands back to the program are counted in *extra. */
 static int parse(struct lab_cli *c, char **argv, char *err, size_t errlen, int *extra)
 {
     int argc = 0;
@@ -65,19 +70,13 @@ static int parse(struct lab_cli *c, char **argv, char *err, size_t errlen, int *
         argc++;
     optind = 0; /* full reset for glibc */
     *extra = 0;
+    const struct option *longopts = strstr(argv[0], "server") ? server_options : options;
     capture_start();
-    int opt, rc = 0;
-    while ((opt = getopt_long(argc, argv, LAB_CLI_COMMON_SHORT "c:", options, NULL)) != -1) {
-        int r = lab_cli_common(c, opt, optarg, argv);
-        if (r < 0) {
-            rc = -1;
-            break;
-        }
-        if (r == 0)
-            (*extra)++;
-    }
+    int opt, rc;
+    while ((rc = lab_cli_next(c, argc, argv, longopts, &opt)) > 0)
+        (*extra)++;
     capture_end(err, errlen);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 static void test_common_options(void)
@@ -110,12 +109,13 @@ static void test_common_options(void)
           "short forms not applied");
     CHECK(!c.step && !c.help, "unasked flags set");
 
-    /* The upper bound of --timeout is accepted. */
+    /* The upper bound of --timeout is accepted; a program's own option is
+     * handed back, not taken as a common one. */
     lab_cli_init(&c, "p", 1, 1);
-    CHECK(lab_cli_common(&c, 't', "3600000", NULL) == 1 && c.timeout_ms == 3600000, "max timeout");
-    CHECK(lab_cli_common(&c, 'x', NULL, NULL) == 0, "'x' claimed as common");
-    CHECK(lab_cli_common(&c, LAB_OPT_FIRST_PRIVATE, NULL, NULL) == 0,
-          "private option claimed as common");
+    char *max_timeout[] = {"p", "--timeout", "3600000", "--count", "1", NULL};
+    CHECK(parse(&c, max_timeout, err, sizeof err, &extra) == 0 && c.timeout_ms == 3600000,
+          "max timeout: %s", err);
+    CHECK(extra == 1, "'--count' claimed as common (%d handed back)", extra);
 }
 
 static void bad(char **argv, const char *w1, const char *w2)
@@ -153,10 +153,11 @@ static void test_bad_options(void)
     struct lab_cli c;
     lab_cli_init(&c, "udp-client", 19002, 3000);
     char err[256];
-    capture_start();
-    CHECK(lab_cli_common(&c, 'p', "99999", NULL) == -1, "bad port accepted");
-    CHECK(lab_cli_common(&c, 't', "", NULL) == -1, "empty timeout accepted");
-    capture_end(err, sizeof err);
+    int extra;
+    char *bad_port[] = {"udp-client", "--port", "99999", NULL};
+    CHECK(parse(&c, bad_port, err, sizeof err, &extra) == -1, "bad port accepted");
+    char *bad_timeout[] = {"udp-client", "--timeout=", NULL};
+    CHECK(parse(&c, bad_timeout, err, sizeof err, &extra) == -1, "empty timeout accepted");
     CHECK(c.port == 19002 && c.timeout_ms == 3000, "bad values changed the settings");
 }
 
@@ -238,10 +239,6 @@ static int next_all(struct lab_cli *c, const struct option *longopts, char **arg
 
 static void test_next(void)
 {
-    static const struct option server[] = {LAB_CLI_COMMON_OPTIONS,
-                                           {"bind", required_argument, NULL, 'b'},
-                                           {"count", required_argument, NULL, 'c'},
-                                           {NULL, 0, NULL, 0}};
     struct lab_cli c;
     char err[1024];
     const char *last = NULL;
@@ -270,17 +267,19 @@ static void test_next(void)
 
     lab_cli_init(&c, "udp-server", 19002, 3000);
     char *srv_ok[] = {"udp-server", "-b", "::1", "--count=2", NULL};
-    CHECK(next_all(&c, server, srv_ok, err, sizeof err, &last) == 1, "server options: %s", err);
+    CHECK(next_all(&c, server_options, srv_ok, err, sizeof err, &last) == 1, "server options: %s",
+          err);
     CHECK(strcmp(c.host, "::1") == 0, "bind not applied");
     char *srv_host[] = {"udp-server", "-H", "::1", NULL};
-    CHECK(next_all(&c, server, srv_host, err, sizeof err, &last) == -1, "server took -H");
+    CHECK(next_all(&c, server_options, srv_host, err, sizeof err, &last) == -1, "server took -H");
     check_one_line(err, "udp-server", "unknown option", "'-H'", (const char *)NULL);
     char *srv_host_bare[] = {"udp-server", "-H", NULL};
-    CHECK(next_all(&c, server, srv_host_bare, err, sizeof err, &last) == -1,
+    CHECK(next_all(&c, server_options, srv_host_bare, err, sizeof err, &last) == -1,
           "server took a bare -H");
     check_one_line(err, "udp-server", "unknown option", "'-H'", (const char *)NULL);
     char *srv_missing[] = {"udp-server", "--bind", NULL};
-    CHECK(next_all(&c, server, srv_missing, err, sizeof err, &last) == -1, "--bind without value");
+    CHECK(next_all(&c, server_options, srv_missing, err, sizeof err, &last) == -1,
+          "--bind without value");
     check_one_line(err, "udp-server", "needs a value", "'--bind'", (const char *)NULL);
 }
 
