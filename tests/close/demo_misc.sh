@@ -9,6 +9,19 @@ no-server)
     run_client close-client 1 --port 19001 --timeout 1000
     expect_line "$WORK/client.out" 'connect\(\) to 127\.0\.0\.1:19001 failed +errno=ECONNREFUSED'
     ;;
+no-client)
+    # A wildcard bind is announced right after the listening line (which stays
+    # first), and a server nobody connects to says why it gives up: exit 1.
+    rc=0
+    timeout 5 "$BIN/close-server" --bind 0.0.0.0 --port 0 --timeout 100 \
+        >"$WORK/server.out" 2>"$WORK/server.err" </dev/null || rc=$?
+    [[ $rc -eq 1 ]] || fail "server exited $rc, want 1"
+    mapfile -t lines <"$WORK/server.out"
+    [[ ${lines[0]} =~ listening\ on\ 0\.0\.0\.0:[1-9][0-9]*\  ]] || fail "first line: ${lines[0]}"
+    [[ ${lines[1]} == *'note: 0.0.0.0:'*'is not a loopback address: other hosts can connect' ]] ||
+        fail "second line: ${lines[1]}"
+    expect_line "$WORK/server.out" 'no client within 100 ms \(--timeout\); start close-client +errno=ETIMEDOUT'
+    ;;
 quiet)
     start_server close-server --port 0 --quiet --hold-ms 0
     run_client close-client 0 --port "$SERVER_PORT" --quiet
