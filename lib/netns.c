@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #if defined(__linux__)
+#include <dirent.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
@@ -86,6 +88,11 @@ int lab_netns_enter_private(char *why, size_t whylen)
         snprintf(why, whylen, "bringing lo up: %s", strerror(errno));
         return -1;
     }
+    char id[64];
+    if (lab_netns_id(id, sizeof id) < 0 || setenv(LAB_NETNS_ENV, id, 1) < 0) {
+        snprintf(why, whylen, "naming the namespace in %s: %s", LAB_NETNS_ENV, strerror(errno));
+        return -1;
+    }
     return 0;
 }
 
@@ -99,28 +106,82 @@ static int kernel_at_least(int major, int minor)
     return ma > major || (ma == major && mi >= minor);
 }
 
-int lab_netns_is_host(void)
+static int same_ns(const struct stat *a, const struct stat *b)
 {
-    /* Since Linux 6.18 the initial network namespace has a fixed inode,
-     * PROC_NET_INIT_INO, and any other inode means "not the host's". */
-    const ino_t PROC_NET_INIT_INO = 0xEFFFFFF9u;
-    struct stat self, init;
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* 1 if self is one of the namespaces `ip netns add` pinned under /run/netns
+ * (and not PID 1's, which a deliberate `ip netns attach NAME 1` could pin). */
+static int named_by_iproute(const struct stat *self)
+{
+    DIR *d = opendir("/run/netns");
+    if (d == NULL)
+        return 0;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        struct stat st;
+        if (e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &st, 0) == 0)
+            found = same_ns(&st, self);
+    }
+    closedir(d);
+    struct stat init;
+    if (found && stat("/proc/1/ns/net", &init) == 0 && same_ns(&init, self))
+        found = 0;
+    return found;
+}
+
+static int format_id(const struct stat *st, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%llu:%llu", (unsigned long long)st->st_dev,
+                     (unsigned long long)st->st_ino);
+    if (n < 0 || (size_t)n >= len) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return 0;
+}
+
+int lab_netns_id(char *buf, size_t len)
+{
+    struct stat self;
     if (stat("/proc/self/ns/net", &self) < 0)
         return -1;
-    if (self.st_ino == PROC_NET_INIT_INO)
+    return format_id(&self, buf, len);
+}
+
+int lab_netns_is_host(void)
+{
+    struct stat self;
+    char id[64];
+    if (stat("/proc/self/ns/net", &self) < 0 || format_id(&self, id, sizeof id) < 0)
         return 1;
-    if (kernel_at_least(6, 18))
+    /* Knowledge first: the namespace's maker said so, for this very namespace. */
+    const char *told = getenv(LAB_NETNS_ENV);
+    if (told != NULL && strcmp(told, id) == 0)
         return 0;
-    /* Older kernels: compare with PID 1's. Inside a PID namespace PID 1 may
-     * share our private namespace and we answer "host": the safe mistake. */
-    if (stat("/proc/1/ns/net", &init) < 0)
-        return -1; /* PID 1 hidden: cannot tell */
-    return self.st_dev == init.st_dev && self.st_ino == init.st_ino;
+    if (named_by_iproute(&self))
+        return 0;
+    /* Since Linux 6.18 the initial network namespace has a fixed inode,
+     * PROC_NET_INIT_INO; before that nothing tells it apart without asking
+     * PID 1, which is wrong inside a PID namespace: answer "host". */
+    const ino_t PROC_NET_INIT_INO = 0xEFFFFFF9u;
+    if (kernel_at_least(6, 18) && self.st_ino != PROC_NET_INIT_INO)
+        return 0;
+    return 1;
 }
 #else
 int lab_netns_enter_private(char *why, size_t whylen)
 {
     snprintf(why, whylen, "network namespaces exist only on Linux");
+    errno = ENOSYS;
+    return -1;
+}
+
+int lab_netns_id(char *buf, size_t len)
+{
+    (void)buf, (void)len;
     errno = ENOSYS;
     return -1;
 }

@@ -155,8 +155,17 @@ sl_find_bin() {
 # a non-zero uid, has nothing to drop, and CAP_NET_RAW lets it capture.
 SL_LO_UP=1
 sl_enter_netns() {
-    if [[ ${SOCKLAB_SCRIPT_INNER:-} == 1 ]]; then
-        unset SOCKLAB_SCRIPT_INNER
+    local here
+    here=$(stat -L -c %d:%i /proc/self/ns/net 2>/dev/null) || here=unknown
+    # Inside only when all three hold: the outer half said which namespace it
+    # left, this is not that one, and we are PID 1 of the new PID namespace.
+    # An inherited variable alone never makes a script act on its caller's
+    # namespace.
+    if [[ -n ${SOCKLAB_SCRIPT_OUTER_NETNS:-} && $SOCKLAB_SCRIPT_OUTER_NETNS != "$here" &&
+        $here != unknown && $$ == 1 ]]; then
+        unset SOCKLAB_SCRIPT_OUTER_NETNS
+        # Tell the programs this namespace is private (lab_netns.h).
+        export SOCKLAB_PRIVATE_NETNS=$here
         if ((SL_LO_UP)); then
             ip link set lo up || sl_unavailable "cannot bring lo up in the namespace"
         fi
@@ -165,6 +174,7 @@ sl_enter_netns() {
     command -v unshare >/dev/null || sl_unavailable "unshare (util-linux) is not installed"
     command -v ip >/dev/null || sl_unavailable "ip (iproute2) is not installed"
     command -v ss >/dev/null || sl_unavailable "ss (iproute2) is not installed"
+    [[ $here != unknown ]] || sl_unavailable "cannot read /proc/self/ns/net"
     local ns_args err
     if ((EUID == 0)); then
         ns_args=(--net --pid --fork --kill-child --mount-proc)
@@ -174,7 +184,7 @@ sl_enter_netns() {
     if ! err=$(unshare "${ns_args[@]}" true 2>&1); then
         sl_unavailable "no private network namespace (unshare ${ns_args[*]}: ${err:-failed})"
     fi
-    export SOCKLAB_SCRIPT_INNER=1 SOCKLAB_BIN="$SL_BIN"
+    export SOCKLAB_SCRIPT_OUTER_NETNS=$here SOCKLAB_BIN="$SL_BIN"
     exec unshare "${ns_args[@]}" bash "$0" "$@"
 }
 

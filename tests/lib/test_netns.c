@@ -1,7 +1,10 @@
 /* unit.lib.netns: the runner put us in a private namespace, and a process
  * can make another one: fresh, with lo up, seeing none of our sockets. */
 #define _GNU_SOURCE /* setresuid, setresgid, setns */
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <string.h>
@@ -9,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +23,44 @@
 #include "lab_sock.h"
 #include "lab_tcpstate.h"
 #include "testlib.h"
+
+/* 1 if the running kernel is at least major.minor. */
+static int kernel_at_least(int major, int minor)
+{
+    struct utsname u;
+    int ma = 0, mi = 0;
+    if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+        return 0;
+    return ma > major || (ma == major && mi >= minor);
+}
+
+/* 1 if `ip netns add` has named any namespace on this machine. */
+static int run_netns_has_entries(void)
+{
+    DIR *d = opendir("/run/netns");
+    if (d == NULL)
+        return 0;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n > 0;
+}
+
+/* 1 if we are root of the initial user namespace (a mapped root cannot
+ * become uid 65534: it is not mapped). */
+static int real_root(void)
+{
+    char line[64] = "";
+    FILE *f = fopen("/proc/self/uid_map", "r");
+    if (f == NULL)
+        return 0;
+    int ok = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    unsigned a, b, c;
+    return geteuid() == 0 && ok && sscanf(line, "%u %u %u", &a, &b, &c) == 3 && a == 0 &&
+           b == 0 && c == 4294967295u;
+}
 
 static ino_t netns_inode(void)
 {
@@ -83,12 +125,37 @@ static void check_outer_namespace(ino_t ns, uint16_t port)
         return;
     }
     close(fd);
-    if (netns_inode() != INIT_NET_INO) {
+    int rc = lab_netns_is_host();
+    if (netns_inode() == INIT_NET_INO) {
+        CHECK(rc == 1, "the initial network namespace reported as %d", rc);
+    } else if (!kernel_at_least(6, 18) && !run_netns_has_entries()) {
+        /* Before 6.18 an outer namespace nobody named private must count as
+         * the host's, although LAB_NETNS_ENV (naming ours) is inherited. */
+        CHECK(rc == 1, "an outer namespace, not known private, reported as %d", rc);
+    } else {
         printf("note: started from a non-initial namespace, host case not checked\n");
+    }
+}
+
+/* In a forked child, still in our namespace: LAB_NETNS_ENV counts only for
+ * the namespace it names. */
+static void check_env_names_one_namespace(ino_t ns, uint16_t port)
+{
+    (void)ns, (void)port;
+    char id[64];
+    CHECK_SYS(lab_netns_id(id, sizeof id));
+    CHECK(strcmp(getenv(LAB_NETNS_ENV) ? getenv(LAB_NETNS_ENV) : "", id) == 0,
+          "the runner did not name this namespace in %s (%s)", LAB_NETNS_ENV, id);
+    CHECK(lab_netns_is_host() == 0, "the namespace the runner named is taken for the host's");
+    if (kernel_at_least(6, 18) || run_netns_has_entries()) {
+        printf("note: this kernel tells namespaces apart by itself; a wrong %s not checked\n",
+               LAB_NETNS_ENV);
         return;
     }
-    int rc = lab_netns_is_host();
-    CHECK(rc == 1, "the initial network namespace reported as %d", rc);
+    CHECK_SYS(setenv(LAB_NETNS_ENV, "1:1", 1));
+    CHECK(lab_netns_is_host() == 1, "a %s naming another namespace was believed", LAB_NETNS_ENV);
+    CHECK_SYS(unsetenv(LAB_NETNS_ENV));
+    CHECK(lab_netns_is_host() == 1, "without %s, a namespace was guessed private", LAB_NETNS_ENV);
 }
 
 /* In a forked child: a new PID namespace whose PID 1 shares our private
@@ -160,9 +227,10 @@ int main(void)
     uint16_t port = lab_endpoint_port(&bound);
 
     run_child("root", check_fresh_namespace, 0, ns, port);
-    if (geteuid() == 0)
+    if (real_root())
         run_child("unprivileged", check_fresh_namespace, 1, ns, port);
     run_child("outer", check_outer_namespace, 0, ns, port);
+    run_child("env", check_env_names_one_namespace, 0, ns, port);
     run_child("pid namespace", check_inside_pid_namespace, 0, ns, port);
 
     /* The parent is where it was, its listener intact. */
