@@ -200,8 +200,22 @@ struct sysctl_change {
     long old_value, new_value;
 };
 
-/* Change the requested sysctls, refusing to touch the host's: 0, 2 after a
- * usage line, or 1 after narrating a failed write. */
+/* Before Linux 6.3 the kernel shows no net.core sysctl in a network namespace
+ * owned by a user namespace (the kind an ordinary user makes): the file is
+ * missing and the value stays at its default. */
+static void say_hidden_sysctl(const struct lab_narrator *n, const char *name, long wanted)
+{
+    lab_say(n, "sysctl %s -> %ld: errno=ENOENT, not shown in this namespace", name, wanted);
+    lab_explain(n, "Linux before 6.3 hides the net.core sysctls from a network namespace");
+    lab_explain(n, "that an ordinary user made (one owned by a user namespace); 6.3 and");
+    lab_explain(n, "later show them. It keeps its default here, and the lesson goes on");
+    lab_explain(n, "with that value, read from what listen() does instead.");
+}
+
+/* Change the requested sysctls, refusing to touch the host's; each one goes
+ * back to its old value when the program ends, also on SIGINT/SIGTERM/SIGHUP
+ * (a namespace made by `ip netns add` outlives the run). 0, 2 after a usage
+ * line, or 1 after narrating a failed write. */
 static int apply_sysctls(const struct options *o, const struct lab_narrator *n,
                          struct sysctl_change *changes, int *nchanges)
 {
@@ -220,20 +234,44 @@ static int apply_sysctls(const struct options *o, const struct lab_narrator *n,
             continue;
         if (lab_netns_is_host() != 0)
             return lab_usage_error(PROG,
-                                   "refusing to change %s in the host's network "
-                                   "namespace: run both programs in a private one, see "
+                                   "refusing to change %s outside a private network "
+                                   "namespace: run both programs in one, see "
                                    "backlog-probe/README.md",
                                    wanted[i].name);
-        struct sysctl_change *c = &changes[(*nchanges)++];
+        if (lab_sysctl_restore_on_exit() < 0) {
+            lab_say(n, "installing the sysctl restore: errno=%s", lab_errno_name(errno));
+            return 1;
+        }
+        struct sysctl_change *c = &changes[*nchanges];
         c->name = wanted[i].name;
         c->new_value = wanted[i].value;
-        if (lab_sysctl_read(c->name, &c->old_value) < 0 ||
-            lab_sysctl_write(c->name, c->new_value) < 0) {
+        if (lab_sysctl_change(c->name, c->new_value, &c->old_value) == 0) {
+            (*nchanges)++;
+        } else if (errno == ENOENT && strncmp(c->name, "net.core.", 9) == 0) {
+            say_hidden_sysctl(n, c->name, c->new_value);
+        } else {
             lab_say(n, "sysctl %s: errno=%s", c->name, lab_errno_name(errno));
             return 1;
         }
     }
     return 0;
+}
+
+/* The backlog listen(fd, req) gets, from a throwaway listener on ep's address
+ * (port 0), as the kernel records it (ss's Send-Q); 0 or -1 with errno. */
+static int backlog_granted(const struct lab_endpoint *ep, int req, unsigned *limit)
+{
+    struct lab_endpoint any = *ep;
+    lab_endpoint_set_port(&any, 0);
+    int fd = lab_tcp_listen(&any, req, 0);
+    unsigned queued;
+    if (fd < 0)
+        return -1;
+    int rc = lab_tcp_listen_queue(fd, &queued, limit);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
 }
 
 /* What sock_diag shows for our port: connections still alive on either side. */
@@ -412,8 +450,18 @@ int main(int argc, char *argv[])
     if ((rc = apply_sysctls(&o, &n, changes, &nchanges)) != 0)
         return rc;
 
+    /* somaxconn, read; where the kernel hides it, learnt from listen(fd, -1). */
     long somaxconn = -1;
-    (void)lab_sysctl_read("net.core.somaxconn", &somaxconn);
+    if (lab_sysctl_read("net.core.somaxconn", &somaxconn) < 0) {
+        unsigned granted;
+        if (backlog_granted(&ep, -1, &granted) < 0) {
+            lab_say(&n, "listen(fd, -1) on a throwaway socket: errno=%s", lab_errno_name(errno));
+            return 1;
+        }
+        somaxconn = granted;
+        lab_say(&n, "net.core.somaxconn: hidden in this namespace; listen(fd, -1) shows %ld",
+                somaxconn);
+    }
 
     int lfd = socket(ep.ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (lfd < 0) {
@@ -478,17 +526,19 @@ int main(int argc, char *argv[])
     lab_explain(&n, "`ss -lnt` shows Send-Q=%u (backlog) and Recv-Q (queued now)", limit);
 
     if (o.scenario == SC_CLAMP) {
-        /* A second, throwaway listener shows what a negative backlog becomes. */
-        struct lab_endpoint any = bound;
-        lab_endpoint_set_port(&any, 0);
-        int neg = lab_tcp_listen(&any, -1, 0);
-        unsigned nq = 0, nl = 0;
-        if (neg >= 0 && lab_tcp_listen_queue(neg, &nq, &nl) == 0)
-            lab_say(&n, "a second listener with listen(fd, -1) gets backlog %u = somaxconn", nl);
-        else
-            lab_say(&n, "listen(fd, -1) on a second socket: errno=%s", lab_errno_name(errno));
-        if (neg >= 0)
-            close(neg);
+        /* Throwaway listeners show what -1 and a huge backlog become. */
+        static const int asked[] = {-1, 100000};
+        for (size_t i = 0; i < sizeof asked / sizeof asked[0]; i++) {
+            unsigned got;
+            if (backlog_granted(&bound, asked[i], &got) < 0) {
+                lab_say(&n, "listen(fd, %d) on another socket: errno=%s", asked[i],
+                        lab_errno_name(errno));
+                close(lfd);
+                return 1;
+            }
+            lab_say(&n, "another listener with listen(fd, %d) gets backlog %u = somaxconn",
+                    asked[i], got);
+        }
     }
     if (o.defer_accept >= 0)
         lab_say(&n, "TCP_DEFER_ACCEPT %ld s: handshakes wait for data before queueing",

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,93 @@ int lab_sysctl_write(const char *name, long value)
     close(fd);
     errno = saved;
     return n == len ? 0 : -1;
+}
+
+/* What lab_sysctl_change() replaced, kept ready to write back from a signal
+ * handler: the path and the old value's text are formatted in advance, so
+ * restoring needs only open, write and close. */
+static struct {
+    char path[128];
+    char text[32];
+    size_t len;
+} saved_sysctls[8];
+static volatile sig_atomic_t nsaved;
+
+int lab_sysctl_change(const char *name, long value, long *old)
+{
+    if (nsaved >= (sig_atomic_t)(sizeof saved_sysctls / sizeof saved_sysctls[0])) {
+        errno = ENOSPC;
+        return -1;
+    }
+    long before;
+    if (lab_sysctl_read(name, &before) < 0)
+        return -1;
+    int i = nsaved;
+    int n = snprintf(saved_sysctls[i].text, sizeof saved_sysctls[i].text, "%ld\n", before);
+    if (sysctl_path(name, saved_sysctls[i].path, sizeof saved_sysctls[i].path) < 0 || n < 0)
+        return -1;
+    saved_sysctls[i].len = (size_t)n;
+    if (lab_sysctl_write(name, value) < 0)
+        return -1;
+    nsaved = i + 1; /* only now may a handler write it back */
+    *old = before;
+    return 0;
+}
+
+int lab_sysctl_restore(void)
+{
+    int rc = 0, first = 0;
+    while (nsaved > 0) {
+        int i = nsaved - 1;
+        int fd = open(saved_sysctls[i].path, O_WRONLY | O_CLOEXEC);
+        ssize_t w = fd < 0 ? -1 : write(fd, saved_sysctls[i].text, saved_sysctls[i].len);
+        if ((fd < 0 || w != (ssize_t)saved_sysctls[i].len) && rc == 0) {
+            rc = -1;
+            first = errno;
+        }
+        if (fd >= 0)
+            close(fd);
+        nsaved = i;
+    }
+    if (rc < 0)
+        errno = first;
+    return rc;
+}
+
+static void restore_at_exit(void)
+{
+    int saved = errno;
+    (void)lab_sysctl_restore();
+    errno = saved;
+}
+
+static void restore_and_die(int sig)
+{
+    (void)lab_sysctl_restore();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+int lab_sysctl_restore_on_exit(void)
+{
+    static int installed;
+    if (installed)
+        return 0;
+    if (atexit(restore_at_exit) != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = restore_and_die;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(sigs[i], &sa, NULL) < 0)
+            return -1;
+    }
+    installed = 1;
+    return 0;
 }
 
 /* Files hold pairs of lines: "Group: Name1 Name2 ..." then "Group: v1 v2 ...". */

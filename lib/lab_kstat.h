@@ -8,6 +8,19 @@ int lab_sysctl_read(const char *name, long *value);
 /* Write an integer sysctl by dotted name; 0 or -1 with errno. */
 int lab_sysctl_write(const char *name, long value);
 
+/* Write an integer sysctl and remember its old value (stored in *old) so that
+ * lab_sysctl_restore() can put it back; 0 or -1 with errno (nothing changed).
+ * Up to 8 sysctls are remembered (ENOSPC past that). */
+int lab_sysctl_change(const char *name, long value, long *old);
+
+/* Put back every value lab_sysctl_change() replaced, newest first, and forget
+ * them; async-signal-safe; 0, or -1 with the errno of the first failure. */
+int lab_sysctl_restore(void);
+
+/* Call lab_sysctl_restore() at exit() and on SIGINT, SIGTERM and SIGHUP (the
+ * process then dies of that signal as it would have); 0 or -1 with errno. */
+int lab_sysctl_restore_on_exit(void);
+
 /* Read counter field of group ("TcpExt", "ListenOverflows") from /proc/net/netstat
  * or /proc/net/snmp; 0, or -1 with errno (ENOENT if no such counter). */
 int lab_netstat_read(const char *group, const char *field, unsigned long long *value);

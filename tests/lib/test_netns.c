@@ -58,8 +58,8 @@ static int real_root(void)
     int ok = fgets(line, sizeof line, f) != NULL;
     fclose(f);
     unsigned a, b, c;
-    return geteuid() == 0 && ok && sscanf(line, "%u %u %u", &a, &b, &c) == 3 && a == 0 &&
-           b == 0 && c == 4294967295u;
+    return geteuid() == 0 && ok && sscanf(line, "%u %u %u", &a, &b, &c) == 3 && a == 0 && b == 0 &&
+           c == 4294967295u;
 }
 
 static ino_t netns_inode(void)
