@@ -150,12 +150,18 @@ static int make_room(long m, char *note, size_t notelen)
         return 0; /* let socket() report EMFILE */
     rlim_t need = (rlim_t)m + SPARE_FDS;
     if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
-        if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
-            return lab_usage_error(PROG,
-                                   "--connections %ld needs %llu open files but the hard "
-                                   "limit is %llu (ulimit -Hn; only root may raise it)",
-                                   m, (unsigned long long)need, (unsigned long long)rl.rlim_max);
         rlim_t old = rl.rlim_cur;
+        if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+            /* Root may raise the hard limit too (CAP_SYS_RESOURCE); others may not. */
+            struct rlimit up = {need, need};
+            if (setrlimit(RLIMIT_NOFILE, &up) < 0)
+                return lab_usage_error(PROG,
+                                       "--connections %ld needs %llu open files but the hard "
+                                       "limit is %llu (ulimit -Hn; only root may raise it)",
+                                       m, (unsigned long long)need,
+                                       (unsigned long long)rl.rlim_max);
+            rl = up;
+        }
         rl.rlim_cur = rl.rlim_max;
         if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
             return lab_usage_error(PROG, "cannot raise the open-file limit to %llu: %s",
