@@ -410,6 +410,36 @@ static void say_counters(const struct lab_narrator *n,
             probe_format_counters(base, now, text, sizeof text));
 }
 
+/* When this kernel resends a dropped SYN. Linux 6.5 added
+ * tcp_syn_linear_timeouts (default 4): that many retransmissions after the
+ * first keep the 1 s gap before doubling starts; older kernels double from the
+ * start. Seconds after connect(), up to tcp_syn_retries. */
+static void explain_syn_schedule(const struct lab_narrator *n)
+{
+    long linear = 0, retries = 6;
+    int has_linear = lab_sysctl_read("net.ipv4.tcp_syn_linear_timeouts", &linear) == 0;
+    (void)lab_sysctl_read("net.ipv4.tcp_syn_retries", &retries);
+    char when[160] = "";
+    size_t used = 0;
+    long t = 0, gap = 1;
+    for (long k = 0; k < retries && k < 10 && used < sizeof when - 16; k++) {
+        t += gap;
+        used += (size_t)snprintf(when + used, sizeof when - used, "%s%ld", k ? ", " : "", t);
+        if (k + 1 > linear)
+            gap *= 2;
+    }
+    lab_explain(n, "on this kernel a dropped SYN is resent at %s s after connect()", when);
+    if (has_linear)
+        lab_explain(
+            n, "(tcp_syn_linear_timeouts=%ld: 1 s gaps first, Linux 6.5+; tcp_syn_retries=%ld)",
+            linear, retries);
+    else
+        lab_explain(n,
+                    "(no tcp_syn_linear_timeouts, before Linux 6.5: every gap doubles; "
+                    "tcp_syn_retries=%ld)",
+                    retries);
+}
+
 /* Connect everything at once, then wait until nothing more will complete. */
 static int run_fill(const struct options *o, const struct lab_narrator *n,
                     const struct lab_endpoint *server, struct conn *conns, long m, long long t0)
@@ -516,6 +546,7 @@ static int run_fill(const struct options *o, const struct lab_narrator *n,
     if (drained == 2) {
         lab_explain(n, "nobody told them a slot was free: the SYN retransmit timer");
         lab_explain(n, "(1 s initial RTO) fired, and the SYN found room");
+        explain_syn_schedule(n);
     }
     return rc;
 }

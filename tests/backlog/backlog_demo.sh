@@ -49,6 +49,12 @@ drain)
     # are dropped again, at their SYN or, if they raced it, at their final ACK.
     expect_line "$c" 'conn [678] completed (9[0-9][0-9]|1[0-4][0-9][0-9]) ms after its connect\(\).*sent 1 more time'
     expect_line "$c" 'server side \(sock_diag\): 6 held'
+    # The retransmission schedule of the running kernel (6.5 added the linear start).
+    if [[ -e /proc/sys/net/ipv4/tcp_syn_linear_timeouts ]]; then
+        expect_line "$c" 'a dropped SYN is resent at 1, 2, 3, 4, 5, 7 s after connect'
+    else
+        expect_line "$c" 'a dropped SYN is resent at 1, 3, 7, 15, 31, 63 s after connect'
+    fi
     expect_line "$c" 'accept queue holds 5 .* backlog 4 .*: backlog \+ 1'
     ;;
 clamp)
