@@ -198,6 +198,7 @@ static int parse_args(struct options *o, int argc, char *argv[])
 struct sysctl_change {
     const char *name;
     long old_value, new_value;
+    int hidden; /* not shown in this namespace: left alone */
 };
 
 /* Before Linux 6.3 the kernel shows no net.core sysctl in a network namespace
@@ -245,10 +246,12 @@ static int apply_sysctls(const struct options *o, const struct lab_narrator *n,
         struct sysctl_change *c = &changes[*nchanges];
         c->name = wanted[i].name;
         c->new_value = wanted[i].value;
+        c->hidden = 0;
         if (lab_sysctl_change(c->name, c->new_value, &c->old_value) == 0) {
             (*nchanges)++;
         } else if (errno == ENOENT && strncmp(c->name, "net.core.", 9) == 0) {
-            say_hidden_sysctl(n, c->name, c->new_value);
+            c->hidden = 1; /* said after the listening line, which comes first */
+            (*nchanges)++;
         } else {
             lab_say(n, "sysctl %s: errno=%s", c->name, lab_errno_name(errno));
             return 1;
@@ -452,15 +455,14 @@ int main(int argc, char *argv[])
 
     /* somaxconn, read; where the kernel hides it, learnt from listen(fd, -1). */
     long somaxconn = -1;
-    if (lab_sysctl_read("net.core.somaxconn", &somaxconn) < 0) {
+    int somaxconn_hidden = lab_sysctl_read("net.core.somaxconn", &somaxconn) < 0;
+    if (somaxconn_hidden) {
         unsigned granted;
         if (backlog_granted(&ep, -1, &granted) < 0) {
             lab_say(&n, "listen(fd, -1) on a throwaway socket: errno=%s", lab_errno_name(errno));
             return 1;
         }
         somaxconn = granted;
-        lab_say(&n, "net.core.somaxconn: hidden in this namespace; listen(fd, -1) shows %ld",
-                somaxconn);
     }
 
     int lfd = socket(ep.ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -503,9 +505,16 @@ int main(int argc, char *argv[])
     if (!lab_endpoint_is_loopback(&bound))
         lab_say(&n, "note: %s is not a loopback address: other machines can connect", addr);
 
-    for (int i = 0; i < nchanges; i++)
-        lab_say(&n, "before listen: sysctl %s %ld -> %ld (private namespace)", changes[i].name,
-                changes[i].old_value, changes[i].new_value);
+    for (int i = 0; i < nchanges; i++) {
+        if (changes[i].hidden)
+            say_hidden_sysctl(&n, changes[i].name, changes[i].new_value);
+        else
+            lab_say(&n, "before listen: sysctl %s %ld -> %ld (private namespace)", changes[i].name,
+                    changes[i].old_value, changes[i].new_value);
+    }
+    if (somaxconn_hidden)
+        lab_say(&n, "net.core.somaxconn: hidden in this namespace; listen(fd, -1) shows %ld",
+                somaxconn);
 
     unsigned queued = 0, limit = 0;
     if (lab_tcp_listen_queue(lfd, &queued, &limit) < 0) {

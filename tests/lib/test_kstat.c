@@ -1,8 +1,12 @@
 /* unit.lib.kstat: sysctls read and written by dotted name, and counters read
  * from /proc/net/netstat and /proc/net/snmp, in this test's own namespace. */
 #include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -13,32 +17,35 @@
 
 static void test_sysctl(void)
 {
+    /* An ipv4 sysctl: every kernel shows those in every namespace (before
+     * Linux 6.3 a user namespace's network namespace has no net.core ones). */
     long v = -1;
-    CHECK_SYS(lab_sysctl_read("net.core.somaxconn", &v));
-    CHECK(v > 0 && v <= 65535 * 2, "somaxconn %ld", v);
+    CHECK_SYS(lab_sysctl_read("net.ipv4.tcp_fin_timeout", &v));
+    CHECK(v > 0 && v <= 3600, "tcp_fin_timeout %ld", v);
     long slash = -1;
-    CHECK_SYS(lab_sysctl_read("net/core/somaxconn", &slash));
+    CHECK_SYS(lab_sysctl_read("net/ipv4/tcp_fin_timeout", &slash));
     CHECK(slash == v, "slashed name reads %ld, dotted %ld", slash, v);
 
     /* Writing is per namespace: only where no one else can be hurt. */
     test_require_private_netns();
-    CHECK_SYS(lab_sysctl_write("net.core.somaxconn", 1234));
-    CHECK_SYS(lab_sysctl_read("net.core.somaxconn", &v));
-    CHECK(v == 1234, "somaxconn reads back %ld, wrote 1234", v);
-    CHECK_SYS(lab_sysctl_write("net.core.somaxconn", 7));
-    CHECK_SYS(lab_sysctl_read("net.core.somaxconn", &v));
-    CHECK(v == 7, "somaxconn reads back %ld, wrote 7", v);
+    CHECK_SYS(lab_sysctl_write("net.ipv4.tcp_fin_timeout", 1234));
+    CHECK_SYS(lab_sysctl_read("net.ipv4.tcp_fin_timeout", &v));
+    CHECK(v == 1234, "tcp_fin_timeout reads back %ld, wrote 1234", v);
+    CHECK_SYS(lab_sysctl_write("net.ipv4.tcp_fin_timeout", 7));
+    CHECK_SYS(lab_sysctl_read("net.ipv4.tcp_fin_timeout", &v));
+    CHECK(v == 7, "tcp_fin_timeout reads back %ld, wrote 7", v);
 
-    /* The value takes effect: a larger backlog is clamped to it. */
-    struct lab_endpoint ep;
-    char err[128];
-    CHECK(lab_endpoint_resolve("127.0.0.1", 0, SOCK_STREAM, &ep, err, sizeof err) == 0, "%s", err);
-    int lfd = lab_tcp_listen(&ep, 100, 0);
-    CHECK_SYS(lfd);
-    unsigned queued, limit;
-    CHECK_SYS(lab_tcp_listen_queue(lfd, &queued, &limit));
-    CHECK(limit == 7, "backlog 100 with somaxconn 7: limit %u", limit);
-    close(lfd);
+    /* The value takes effect: a socket with no IP_TTL of its own reports
+     * the namespace's default. */
+    CHECK_SYS(lab_sysctl_write("net.ipv4.ip_default_ttl", 7));
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    CHECK_SYS(u);
+    int ttl = 0;
+    socklen_t len = sizeof ttl;
+    CHECK_SYS(getsockopt(u, IPPROTO_IP, IP_TTL, &ttl, &len));
+    CHECK(ttl == 7, "ip_default_ttl 7, but a new socket's IP_TTL is %d", ttl);
+    close(u);
+    CHECK_SYS(lab_sysctl_write("net.ipv4.ip_default_ttl", 64));
 
     /* The kernel's own range check comes back as the errno. */
     CHECK_SYS(lab_sysctl_read("net.ipv4.ip_default_ttl", &v));
@@ -51,6 +58,56 @@ static void test_sysctl(void)
     CHECK_ERRNO(lab_sysctl_write("net.ipv4.ip_default_ttl", -5), EINVAL);
     CHECK_SYS(lab_sysctl_read("net.ipv4.ip_default_ttl", &v));
     CHECK(v == 255, "ip_default_ttl %ld after refused writes", v);
+}
+
+/* In a forked child: change two sysctls, then end as told; the parent checks
+ * both came back. */
+static void change_then(int how)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK_SYS(pid);
+    if (pid == 0) {
+        long old;
+        CHECK_SYS(lab_sysctl_restore_on_exit());
+        CHECK_SYS(lab_sysctl_change("net.ipv4.tcp_fin_timeout", 11, &old));
+        CHECK(old == 60, "old tcp_fin_timeout %ld", old);
+        CHECK_SYS(lab_sysctl_change("net.ipv4.tcp_syncookies", 0, &old));
+        if (how == 0)
+            exit(0);
+        if (how == 1) {
+            CHECK_SYS(lab_sysctl_restore());
+            CHECK_SYS(lab_sysctl_restore()); /* nothing left: a no-op */
+            _exit(0);
+        }
+        raise(how);
+        _exit(99);
+    }
+    int status;
+    CHECK_SYS(waitpid(pid, &status, 0));
+    if (how <= 1)
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", (unsigned)status);
+    else
+        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == how, "child status 0x%x, want signal %d",
+              (unsigned)status, how);
+    long v;
+    CHECK_SYS(lab_sysctl_read("net.ipv4.tcp_fin_timeout", &v));
+    CHECK(v == 60, "tcp_fin_timeout left at %ld (how %d)", v, how);
+    CHECK_SYS(lab_sysctl_read("net.ipv4.tcp_syncookies", &v));
+    CHECK(v == 1, "tcp_syncookies left at %ld (how %d)", v, how);
+}
+
+static void test_sysctl_restore(void)
+{
+    test_require_private_netns();
+    CHECK_SYS(lab_sysctl_write("net.ipv4.tcp_fin_timeout", 60));
+    change_then(0);       /* exit() */
+    change_then(1);       /* lab_sysctl_restore() by hand */
+    change_then(SIGTERM); /* killed */
+    change_then(SIGINT);
+    change_then(SIGHUP);
+    long old;
+    CHECK_ERRNO(lab_sysctl_change("net.ipv4.no_such_thing", 1, &old), ENOENT);
 }
 
 static void test_sysctl_bad_names(void)
@@ -158,7 +215,8 @@ int main(void)
 {
     test_sysctl_bad_names();
     test_counters();
-    test_sysctl(); /* last: it skips outside a private namespace */
+    test_sysctl(); /* these last: they skip outside a private namespace */
+    test_sysctl_restore();
     puts("ok");
     return 0;
 }

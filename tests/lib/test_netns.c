@@ -79,9 +79,9 @@ static void check_fresh_namespace(ino_t parent_ns, uint16_t parent_port)
 
     /* Nothing from the parent: no sockets, default sysctls. */
     CHECK(lab_diag_list(AF_INET, 0, NULL, NULL) == 0, "sockets visible in a new namespace");
-    long somaxconn;
-    CHECK_SYS(lab_sysctl_read("net.core.somaxconn", &somaxconn));
-    CHECK(somaxconn != 77, "parent's somaxconn leaked in");
+    long ttl;
+    CHECK_SYS(lab_sysctl_read("net.ipv4.ip_default_ttl", &ttl));
+    CHECK(ttl != 77, "parent's ip_default_ttl leaked in");
 
     struct lab_endpoint ep;
     char err[128];
@@ -216,7 +216,7 @@ int main(void)
     starter = getppid();
 
     /* Our own namespace: change something the child must not inherit. */
-    CHECK_SYS(lab_sysctl_write("net.core.somaxconn", 77));
+    CHECK_SYS(lab_sysctl_write("net.ipv4.ip_default_ttl", 77));
     struct lab_endpoint ep;
     char err[128];
     CHECK(lab_endpoint_resolve("127.0.0.1", 0, SOCK_STREAM, &ep, err, sizeof err) == 0, "%s", err);
