@@ -6,8 +6,14 @@ set -euo pipefail
 bad="${SOCKLAB_TEST_COMMON:?}/bad_input.sh"
 case $1 in
 too-many-connections)
-    ulimit -n 256 # soft and hard: the client may not raise it
-    exec bash "$bad" backlog-client --connections 1000
+    ulimit -n 256 # soft and hard
+    # Without CAP_SYS_RESOURCE (which root has, and uses to raise the hard
+    # limit) the client may not raise it.
+    drop=()
+    if ((EUID == 0)) && command -v setpriv >/dev/null; then
+        drop=(setpriv --inh-caps=-sys_resource --bounding-set=-sys_resource)
+    fi
+    exec "${drop[@]}" bash "$bad" backlog-client --connections 1000
     ;;
 host-sysctl-refused)
     # Run where ctest runs, with SOCKLAB_PRIVATE_NETNS naming some other
