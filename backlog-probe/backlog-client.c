@@ -411,9 +411,10 @@ static void say_counters(const struct lab_narrator *n,
 }
 
 /* When this kernel resends a dropped SYN. Linux 6.5 added
- * tcp_syn_linear_timeouts (default 4): that many retransmissions after the
- * first keep the 1 s gap before doubling starts; older kernels double from the
- * start. Seconds after connect(), up to tcp_syn_retries. */
+ * tcp_syn_linear_timeouts (default 4): the first gaps stay at the 1 s initial
+ * RTO until that many have passed, then doubling starts, and SYN_SENT gets
+ * that many resends on top of tcp_syn_retries (tcp_write_timeout). Older
+ * kernels double from the start. Seconds after connect(). */
 static void explain_syn_schedule(const struct lab_narrator *n)
 {
     long linear = 0, retries = 6;
@@ -422,7 +423,8 @@ static void explain_syn_schedule(const struct lab_narrator *n)
     char when[160] = "";
     size_t used = 0;
     long t = 0, gap = 1;
-    for (long k = 0; k < retries && k < 10 && used < sizeof when - 16; k++) {
+    long resends = retries + (has_linear ? linear : 0);
+    for (long k = 0; k < resends && k < 12 && used < sizeof when - 16; k++) {
         t += gap;
         used += (size_t)snprintf(when + used, sizeof when - used, "%s%ld", k ? ", " : "", t);
         if (k + 1 > linear)

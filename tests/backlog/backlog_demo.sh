@@ -51,7 +51,7 @@ drain)
     expect_line "$c" 'server side \(sock_diag\): 6 held'
     # The retransmission schedule of the running kernel (6.5 added the linear start).
     if [[ -e /proc/sys/net/ipv4/tcp_syn_linear_timeouts ]]; then
-        expect_line "$c" 'a dropped SYN is resent at 1, 2, 3, 4, 5, 7 s after connect'
+        expect_line "$c" 'a dropped SYN is resent at 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s after connect'
     else
         expect_line "$c" 'a dropped SYN is resent at 1, 3, 7, 15, 31, 63 s after connect'
     fi
