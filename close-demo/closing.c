@@ -44,7 +44,7 @@ static void explain_active_state(const struct lab_narrator *n, const struct lab_
         lab_explain(n, "kernel's fixed TCP_TIMEWAIT_LEN, 60 s, not a tunable '2 x MSL': Linux");
         lab_explain(n, "has no MSL setting. It keeps the 4-tuple from being reused while old");
         lab_explain(n, "segments may still arrive, and lets us re-ACK a retransmitted FIN.");
-        lab_explain(n, "The fd is long gone: this is a small 'minisock' only sock_diag shows.");
+        lab_explain(n, "The fd is long gone: a small 'minisock' with no inode, which ss and /proc/net/tcp list.");
         break;
     default:
         break;
@@ -61,7 +61,12 @@ int closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint
     if (rc == 1)
         return 0;
     if (rc == 0)
-        lab_say(n, "sock_diag: the connection vanished without TIME_WAIT (unexpected)");
+        lab_say(n, "sock_diag: the connection vanished without TIME_WAIT (unexpected: the peer "
+                   "reset it; does it run another scenario?)");
+    else if (c.state == LAB_TCP_FIN_WAIT2)
+        lab_say_errno(n, errno,
+                      "waiting for TIME_WAIT: the peer never sent its FIN (it holds CLOSE_WAIT: "
+                      "is it stepping, or running another scenario?)");
     else
         lab_say_errno(n, errno, "waiting for TIME_WAIT: last state %s",
                       lab_tcp_state_name(c.state));

@@ -1,6 +1,6 @@
 /* claim.C4: the active side ACKs the peer's FIN and enters TIME_WAIT; the
  * passive side is CLOSED. Linux: the fd itself reports CLOSE; TIME_WAIT is a
- * separate minisock (no inode, time-wait timer) that only sock_diag lists. */
+ * separate minisock (no inode, time-wait timer) that sock_diag and /proc/net/tcp list. */
 #include <sys/socket.h>
 #include <unistd.h>
 
