@@ -44,7 +44,8 @@ static void explain_active_state(const struct lab_narrator *n, const struct lab_
         lab_explain(n, "kernel's fixed TCP_TIMEWAIT_LEN, 60 s, not a tunable '2 x MSL': Linux");
         lab_explain(n, "has no MSL setting. It keeps the 4-tuple from being reused while old");
         lab_explain(n, "segments may still arrive, and lets us re-ACK a retransmitted FIN.");
-        lab_explain(n, "The fd is long gone: a small 'minisock' with no inode, which ss and /proc/net/tcp list.");
+        lab_explain(n, "The fd is long gone: a small 'minisock' with no inode, which ss and "
+                       "/proc/net/tcp list.");
         break;
     default:
         break;

@@ -1,6 +1,8 @@
 /* claim.C4: the active side ACKs the peer's FIN and enters TIME_WAIT; the
  * passive side is CLOSED. Linux: the fd itself reports CLOSE; TIME_WAIT is a
  * separate minisock (no inode, time-wait timer) that sock_diag and /proc/net/tcp list. */
+#include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,10 +40,29 @@ int main(void)
     CHECK(c.inode == 0, "TIME_WAIT has no inode, got %lu", c.inode);
     CHECK(!c.has_info, "a minisock carries no tcp_info");
 
+    /* 3b. /proc/net/tcp, the older table, lists it too: state 06, inode 0. */
+    char want[32];
+    snprintf(want, sizeof want, ":%04X", (unsigned)lab_endpoint_port(&p.client_addr));
+    FILE *f = fopen("/proc/net/tcp", "re");
+    CHECK(f != NULL, "cannot open /proc/net/tcp");
+    char line[512], local[64], st[8];
+    unsigned long inode = 1;
+    int seen = 0;
+    while (!seen && fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "%*s %63s %*s %7s %*s %*s %*s %*s %*s %lu", local, st, &inode) == 3 &&
+            strstr(local, want) != NULL && strlen(strstr(local, want)) == strlen(want))
+            seen = 1;
+    }
+    fclose(f);
+    CHECK(seen, "/proc/net/tcp has no row for local port %s", want + 1);
+    CHECK(strcmp(st, "06") == 0 && inode == 0, "/proc/net/tcp: st %s inode %lu, want 06 and 0", st,
+          inode);
+
     /* 4. The passive side is gone entirely (CLOSED) once it got the last ACK. */
     CHECK(lab_diag_wait(srv, cli, 0, 1000, &c) == 0, "passive side still listed: %s",
           lab_tcp_state_name(c.state));
     test_pair_close(&p);
-    printf("ok: fd CLOSE, TIME_WAIT minisock listed, passive side gone\n");
+    printf(
+        "ok: fd CLOSE, TIME_WAIT minisock listed (sock_diag, /proc/net/tcp), passive side gone\n");
     return 0;
 }
