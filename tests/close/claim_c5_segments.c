@@ -33,8 +33,9 @@ static unsigned count_close_segments(int wait_for_ack, long long *gap_ms)
     int state;
     char b;
     /* A request and its answer first, as on any real connection: a socket
-     * that has not carried data yet ACKs a FIN at once (quick-ack mode); after
-     * an exchange it delays the ACK, which is what lets a FIN carry it. */
+     * that has not carried data yet sends the ACK of a FIN at the next ACK
+     * timer tick (a few ms); after an exchange it waits about 40 ms, which is
+     * what lets a FIN that follows soon carry it. */
     CHECK_SYS(lab_send_all(p.client, "?", 1));
     CHECK(lab_read_bounded(p.server, &b, 1, 1000) == 1, "request lost");
     CHECK_SYS(lab_send_all(p.server, "!", 1));
