@@ -40,7 +40,10 @@ if ((SL_HELP)); then
     exit 0
 fi
 SL_SCENARIO=${SL_SCENARIO:-fill}
+sl_check_out
 sl_find_bin backlog-server backlog-client
+sl_check_programs backlog-server backlog-client
+sl_port_arg 19004
 sl_enter_netns "$@"
 
 sl_snapshot_part '$ ss -lnt' trim ss -lnt
@@ -49,5 +52,4 @@ sl_snapshot_part '$ nstat   (counters that moved since the previous snapshot)' k
 # The client has no step between its connect phase and its final close: take
 # a snapshot (best effort) as soon as it reports what the queue did.
 SL_SNAP_ON='(completed|waiting in) .*state=SYN_SENT|FULL'
-sl_port_arg 19004
-sl_pair_main backlog-server backlog-client "$SL_PORT" 3000
+sl_pair_main backlog-server backlog-client "$SL_SERVER_PORT" 3000

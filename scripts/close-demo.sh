@@ -29,7 +29,7 @@ EOF
 
 Examples:
   scripts/close-demo.sh
-  scripts/close-demo.sh --scenario server-first --server-arg --reuseaddr --client-arg --reuseaddr
+  scripts/close-demo.sh --scenario server-first --server-arg --reuseaddr
   scripts/close-demo.sh --scenario linger0 --quiet --out /tmp/linger0
 EOF
 }
@@ -40,8 +40,10 @@ if ((SL_HELP)); then
     exit 0
 fi
 SL_SCENARIO=${SL_SCENARIO:-graceful}
+sl_check_out
 sl_find_bin close-server close-client
+sl_check_programs close-server close-client
+sl_port_arg 19001
 sl_enter_netns "$@"
 
-sl_port_arg 19001
-sl_pair_main close-server close-client "$SL_PORT" 3000
+sl_pair_main close-server close-client "$SL_SERVER_PORT" 3000

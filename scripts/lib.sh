@@ -2,17 +2,31 @@
 # shellcheck disable=SC2034 # the scripts that source this file read what it sets
 # lib.sh: shared functions of socklab's one-command scripts (source it).
 #
-# A script parses its options, finds (or builds) the programs, then re-runs
-# itself inside new network and PID namespaces (sl_enter_netns). Inside, it
-# starts tcpdump on lo, starts both programs with --step and their stdin on
-# FIFOs, and answers each "step: press Enter to ..." line after snapshotting
-# `ss`. When both programs are done it prints, in order: the merged
-# narration, the snapshots, the packet list and a ladder diagram, and keeps
-# all of them in the run directory.
+# A script runs in two halves. The outer half, where the user started it,
+# checks every option (its own, then the programs' through their --help),
+# finds or builds the programs, makes the run folder and a temporary folder,
+# and starts the inner half: the same script again, inside new network and
+# PID namespaces (sl_enter_netns). The outer half stays a bash process that
+# waits: a signal sent to the PID the user sees (Ctrl-C, kill, a closed
+# terminal) reaches it, and it stops the inner half, removes the temporary
+# folder and marks the run folder as interrupted.
+#
+# Inside, the script starts tcpdump on lo, starts both programs with --step
+# and their stdin on FIFOs, and answers each "step: press Enter to ..." line
+# after snapshotting `ss`. When both programs are done it prints, in order:
+# the merged narration, the snapshots, the packet list and a ladder diagram,
+# and keeps all of them in the run folder.
 #
 # Because the inner script is PID 1 of its own PID namespace, the kernel kills
 # every process it started when it exits, whatever the reason; the network
 # namespace is anonymous and disappears with its last process.
+#
+# The run folder: a folder given with --out must not exist, or be empty, or
+# be one an earlier run made. A run writes its marker (.socklab-run) there
+# first and adds the name of every file to it before creating the file; a
+# later run may reuse the folder only when nothing but those files is in it,
+# and removes exactly those. A script never removes or overwrites a file it
+# did not create.
 #
 # Only bash, coreutils, awk, iproute2 (ip, ss, nstat), util-linux (unshare,
 # nsenter) and tcpdump are used.
@@ -24,22 +38,60 @@
 # lists the packets; tcpdump's readiness is read from its stderr, and the
 # polls that remain start at 1 ms and slow down to 10 ms.
 
+# Run directly (by bash or sh), this file would only fail half-way: say so,
+# in words every shell can read.
+case ${0##*/} in
+lib.sh)
+    printf '%s\n' "lib.sh: this is the scripts' shared library, not a command; run scripts/close-demo.sh or another script beside it" >&2
+    exit 2
+    ;;
+esac
+
+# File descriptors 0-2 closed by the caller (`script >&-`) would be taken by
+# the first file or pipe opened, and output meant for the terminal would go
+# there (awk even aborts): open them on /dev/null.
+# (A copy to fd 9 tests whether fd N is open; `>&1` itself is a no-op.)
+{ : 9<&0; } 2>/dev/null || exec </dev/null
+{ : 9>&1; } 2>/dev/null || exec >/dev/null
+: 9>&2 || exec 2>/dev/null # with fd 2 closed, the error message is lost with it
+
 export LC_ALL=C # tcpdump, awk and sort output, and $EPOCHREALTIME, in one format
+# sl_abspath PATH: PATH made absolute and without ".", ".." and doubled
+# slashes, in SL_PATH: what `cd PATH && pwd` says, without a subshell.
+sl_abspath() {
+    local part parts out=()
+    [[ $1 == /* ]] && parts=$1 || parts=$PWD/$1
+    IFS=/ read -r -a parts <<<"$parts"
+    for part in "${parts[@]}"; do
+        case $part in
+        '' | .) ;;
+        ..) if ((${#out[@]})); then unset 'out[-1]'; fi ;;
+        *) out+=("$part") ;;
+        esac
+    done
+    printf -v SL_PATH '/%s' "${out[@]}"
+}
 SL_LIBDIR=${BASH_SOURCE[0]%/*}
 [[ $SL_LIBDIR == "${BASH_SOURCE[0]}" ]] && SL_LIBDIR=.
-SL_REPO=$(cd "$SL_LIBDIR/.." && pwd)
+sl_abspath "$SL_LIBDIR/.."
+SL_REPO=$SL_PATH
 SL_LIBDIR="$SL_REPO/scripts"
 SL_NAME=${0##*/}
 SL_NAME=${SL_NAME%.sh}
 SL_EXIT_UNAVAILABLE=77 # same code ctest uses for "skipped"
+SL_MARKER=.socklab-run # in a run folder: the files the run wrote
 
-# Set by the scripts before sl_main-style helpers run.
-SL_OUT=""       # --out DIR
-SL_SCENARIO=""  # --scenario NAME
-SL_PASS=()      # options for both programs
-SL_PASS_SERVER=()
-SL_PASS_CLIENT=()
-SL_TIMEOUT_S=30 # bound on the whole run once inside the namespace
+# Set by the options (sl_parse_common).
+SL_OUT=""         # --out DIR
+SL_SCENARIO=""    # --scenario NAME
+SL_PORT=""        # --port P (both programs)
+SL_BIND=""        # --bind ADDR (the server)
+SL_HOST=""        # --host ADDR (the client)
+SL_PASS=()        # options for both programs
+SL_PASS_SERVER=() # --server-arg words
+SL_PASS_CLIENT=() # --client-arg words
+SL_TIMEOUT_S=30   # bound on the whole run once inside the namespace
+SL_OWN_OPTS=""    # a script's own long options (without --), for abbreviations
 
 sl_say() { printf '%s: %s\n' "$SL_NAME" "$*" >&2; }
 sl_die() {
@@ -55,49 +107,195 @@ sl_unavailable() {
     sl_say "cannot run here: $*"
     exit "$SL_EXIT_UNAVAILABLE"
 }
+# sl_errtext MESSAGE: the reason at the end of a tool's error message
+# ("mkdir: cannot create directory 'x': Permission denied"), in SL_ERR.
+sl_errtext() {
+    SL_ERR=${1%%$'\n'*}
+    SL_ERR=${SL_ERR##*: }
+    [[ -n $SL_ERR ]] || SL_ERR="unknown error"
+}
 
 # sl_parse_common ARGS...: the options every script shares. Unknown options
 # go to both programs; --server-arg/--client-arg pass one word to one side.
-# Sets SL_HELP=1 on --help.
+# Sets SL_HELP=1 on --help. The values are checked here, before anything
+# starts; the programs check theirs in sl_check_programs.
 sl_parse_common() {
+    local opt o hits
     SL_HELP=0
     while (($#)); do
         case $1 in
         -h | --help) SL_HELP=1 ;;
-        -s | --scenario)
-            (($# >= 2)) || sl_usage_error "--scenario needs a NAME"
-            SL_SCENARIO=$2
+        --step) : ;; # always on: the script drives the steps itself
+        -s | --scenario | -o | --out | --run-timeout | -p | --port | -b | --bind | -H | --host | --server-arg | --client-arg)
+            (($# >= 2)) || sl_usage_error "$1 needs a value"
+            sl_option "$1" "$2"
             shift
             ;;
-        --scenario=*) SL_SCENARIO=${1#*=} ;;
-        -o | --out)
-            (($# >= 2)) || sl_usage_error "--out needs a DIR"
-            SL_OUT=$2
+        --scenario=* | --out=* | --run-timeout=* | --port=* | --bind=* | --host=*)
+            sl_option "${1%%=*}" "${1#*=}"
+            ;;
+        -[sopbH]?*) sl_option "${1:0:2}" "${1:2}" ;;
+        --)
             shift
+            SL_PASS+=("$@")
+            break
             ;;
-        --out=*) SL_OUT=${1#*=} ;;
-        --run-timeout)
-            (($# >= 2)) || sl_usage_error "--run-timeout needs seconds"
-            [[ $2 =~ ^[0-9]+$ && $2 -gt 0 ]] || sl_usage_error "bad --run-timeout '$2'"
-            SL_TIMEOUT_S=$2
-            shift
+        --?*)
+            # getopt_long takes any unambiguous abbreviation; the script
+            # knows its own options only by their full names. An abbreviation
+            # of one of them would go to the programs and mean there what the
+            # script did not check.
+            opt=${1%%=*}
+            hits=()
+            for o in scenario out run-timeout port bind host server-arg client-arg help step $SL_OWN_OPTS; do
+                [[ --$o == "$opt"* ]] && hits+=("--$o")
+            done
+            ((${#hits[@]} == 0)) || sl_usage_error "write '$opt' in full (${hits[*]})"
+            SL_PASS+=("$1")
             ;;
-        --server-arg | --client-arg)
-            (($# >= 2)) || sl_usage_error "$1 needs an argument"
-            if [[ $1 == --server-arg ]]; then SL_PASS_SERVER+=("$2"); else SL_PASS_CLIENT+=("$2"); fi
-            shift
-            ;;
-        --step)
-            : # always on: the script drives the steps itself
-            ;;
-        --) shift; SL_PASS+=("$@"); break ;;
         *) SL_PASS+=("$1") ;;
         esac
         shift
     done
-    if [[ -n $SL_SCENARIO && ! $SL_SCENARIO =~ ^[a-z0-9-]+$ ]]; then
-        sl_usage_error "bad scenario name '$SL_SCENARIO'"
+}
+
+# sl_option NAME VALUE: one of the script's own options.
+sl_option() {
+    case $1 in
+    -s | --scenario)
+        [[ -n $2 ]] || sl_usage_error "empty scenario name"
+        [[ $2 =~ ^[a-z0-9][a-z0-9-]*$ ]] || sl_usage_error "bad scenario name '$2'"
+        SL_SCENARIO=$2
+        ;;
+    -o | --out)
+        [[ -n $2 ]] || sl_usage_error "empty --out folder"
+        SL_OUT=$2
+        ;;
+    --run-timeout)
+        # No leading zero (bash would read octal), nothing above an hour.
+        if ! [[ $2 =~ ^[1-9][0-9]{0,3}$ ]] || (($2 > 3600)); then
+            sl_usage_error "bad --run-timeout '$2' (want whole seconds, 1 to 3600)"
+        fi
+        SL_TIMEOUT_S=$2
+        ;;
+    -p | --port)
+        sl_check_port "$2" "$1"
+        SL_PORT=$2
+        ;;
+    -b | --bind)
+        sl_check_loopback "$2" "$1" server
+        SL_BIND=$2
+        ;;
+    -H | --host)
+        sl_check_loopback "$2" "$1" client
+        SL_HOST=$2
+        ;;
+    --server-arg) SL_PASS_SERVER+=("$2") ;;
+    --client-arg) SL_PASS_CLIENT+=("$2") ;;
+    esac
+}
+
+# sl_check_port VALUE OPTION: a port the script can give both programs:
+# 1 to 65535 (with 0 the server would pick one the client cannot know).
+sl_check_port() {
+    [[ $1 =~ ^[1-9][0-9]{0,4}$ ]] && (($1 <= 65535)) && return 0
+    [[ $1 == 0 ]] && sl_usage_error "$2 0: the script starts the client itself and needs a fixed port (1 to 65535)"
+    sl_usage_error "bad port '$1' for $2 (want 1 to 65535)"
+}
+
+# sl_check_loopback ADDR OPTION SIDE: the run's namespace has only lo, so an
+# address must be there: 127.0.0.0/8, ::1, localhost, or for the server the
+# wildcards 0.0.0.0 and :: (the client then connects to loopback).
+sl_check_loopback() {
+    local a=$1 o='(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+    [[ $a =~ ^127\.$o\.$o\.$o$ || $a == ::1 || $a == '[::1]' || $a == localhost ]] && return 0
+    if [[ $3 == server ]] && [[ $a == 0.0.0.0 || $a == :: || $a == '[::]' ]]; then return 0; fi
+    [[ -n $a ]] || sl_usage_error "empty address for $2"
+    if [[ $3 == server ]]; then
+        sl_usage_error "$2 '$a': the run's namespace has only lo; use 127.0.0.1, ::1, 0.0.0.0 or ::"
     fi
+    sl_usage_error "$2 '$a': the run's namespace has only lo; use 127.0.0.1 or ::1"
+}
+
+# sl_side_args SIDE: the options the script gives SIDE (server or client)
+# after --step and --scenario, in SL_ARGS: --port, the address (a --bind
+# for the server also tells the client where to connect, a --host for the
+# client the server where to listen), then the user's words.
+sl_side_args() {
+    local bind=$SL_BIND host=$SL_HOST
+    SL_ARGS=()
+    [[ -n $SL_PORT ]] && SL_ARGS+=(--port "$SL_PORT")
+    if [[ $1 == server ]]; then
+        [[ -z $bind && -n $host ]] && bind=$host
+        [[ -n $bind ]] && SL_ARGS+=(--bind "$bind")
+        SL_ARGS+=("${SL_PASS[@]}" "${SL_PASS_SERVER[@]}")
+    else
+        if [[ -z $host && -n $bind ]]; then
+            case $bind in
+            0.0.0.0) host=127.0.0.1 ;;
+            :: | '[::]') host=::1 ;;
+            *) host=$bind ;;
+            esac
+        fi
+        [[ -n $host ]] && SL_ARGS+=(--host "$host")
+        SL_ARGS+=("${SL_PASS[@]}" "${SL_PASS_CLIENT[@]}")
+    fi
+    return 0
+}
+
+# sl_help_scenarios TEXT: the scenario names a program's --help lists, in
+# SL_NAMES: the lines "  name   what it shows" under "Scenarios", else the
+# names the --scenario line lists ("--scenario NAME  fill (default), drain").
+sl_help_scenarios() {
+    local l on=0 lines listed w inline=""
+    SL_NAMES=()
+    mapfile -t lines <<<"$1"
+    for l in "${lines[@]}"; do
+        if ((on)); then
+            [[ -z $l || $l != ' '* ]] && break
+            [[ $l =~ ^\ \ ([a-z0-9][a-z0-9-]*)(\ \ |$) ]] && SL_NAMES+=("${BASH_REMATCH[1]}")
+        fi
+        [[ $l == Scenarios* ]] && on=1
+        [[ -z $inline && $l =~ --scenario\ NAME\ +(.+)$ ]] && inline=${BASH_REMATCH[1]}
+    done
+    if ((${#SL_NAMES[@]} == 0)) && [[ $inline == *,* ]]; then
+        read -r -a listed <<<"${inline//,/ }"
+        for w in "${listed[@]}"; do
+            [[ $w =~ ^[a-z0-9][a-z0-9-]*$ ]] && SL_NAMES+=("$w")
+        done
+    fi
+    return 0
+}
+
+# sl_check_programs SERVER CLIENT: before anything starts, let each program
+# judge the options it will get with its own parser (run with --help added:
+# a bad value or an unknown option makes it exit 2 with one line), and look
+# the scenario up in the list each program's --help gives. Bad usage exits 2
+# with one line. The inner half skips this: the outer one did it.
+sl_check_programs() {
+    local side prog out rc found line
+    sl_is_inner && return 0
+    for side in server client; do
+        if [[ $side == server ]]; then prog=$1; else prog=$2; fi
+        sl_side_args "$side"
+        rc=0
+        out=$("$SL_BIN/$prog" --step --scenario "$SL_SCENARIO" "${SL_ARGS[@]}" --help 2>&1) || rc=$?
+        if ((rc == 2)); then
+            line=${out%%$'\n'*}
+            line=${line% (try --help)}
+            [[ $line == *"unknown option"* ]] && line+=" (an option for one side goes with --$side-arg)"
+            sl_usage_error "$line"
+        fi
+        ((rc == 0)) || sl_die "$prog --help failed (exit $rc): ${out%%$'\n'*}"
+        sl_help_scenarios "$out"
+        ((${#SL_NAMES[@]})) || sl_die "$prog --help lists no scenarios: cannot check '$SL_SCENARIO'"
+        found=0
+        for line in "${SL_NAMES[@]}"; do [[ $line == "$SL_SCENARIO" ]] && found=1; done
+        if ((!found)); then
+            line="${SL_NAMES[*]}"
+            sl_usage_error "unknown scenario '$SL_SCENARIO' (one of: ${line// /, })"
+        fi
+    done
 }
 
 # The options text every script's --help shares.
@@ -105,18 +303,29 @@ sl_common_help() {
     cat <<'EOF'
 Options:
   -s, --scenario NAME    the scenario both programs play (see their --help)
-  -o, --out DIR          keep the run's files in DIR (default: a new folder
-                         under runs/ in the repository)
+  -o, --out DIR          keep the run's files in DIR: a new or empty folder,
+                         or one an earlier run of a script made (its files
+                         are then replaced; a folder holding anything else is
+                         refused) (default: a new folder under runs/ in the
+                         repository)
+  -p, --port P           the server's port, 1 to 65535 (the client's too)
+  -b, --bind ADDR        the server's address: 127.0.0.1, ::1 or another
+                         loopback address, or 0.0.0.0 or :: (the client then
+                         connects to loopback)
+  -H, --host ADDR        the address the client connects to (loopback)
       --run-timeout S    give up on the run after S seconds (default 30)
       --server-arg ARG   pass ARG to the server only (repeat for more words)
       --client-arg ARG   pass ARG to the client only
   -h, --help             this text
-Any other option (e.g. --quiet, --timeout MS, --port P) goes to both programs.
+Any other option (e.g. --quiet, --timeout MS) goes to both programs. Every
+option is checked before the run starts: bad usage exits 2 with one line.
 
 Programs are taken from $SOCKLAB_BIN, else <repo>/build/bin (built with
 cmake if missing). The run needs unshare (util-linux) and iproute2; without
 tcpdump it still shows narration and snapshots, but no packets. It exits 77
-when it cannot make a private namespace.
+when it cannot make a private namespace. Ctrl-C, SIGTERM and SIGHUP stop a
+run within a second: no process or temporary file stays behind, and the run
+folder keeps what was written so far, with a file INTERRUPTED that says so.
 EOF
 }
 
@@ -142,10 +351,153 @@ sl_find_bin() {
     for p in "$@"; do [[ -x $SL_BIN/$p ]] || sl_die "the build made no $SL_BIN/$p"; done
 }
 
-# sl_enter_netns ARGS...: outside, re-execute this script inside fresh
-# network + PID namespaces (and a user namespace when not root); inside,
-# bring lo up (unless SL_LO_UP=0: the script does it with its own `ip`) and
-# return. Exits 77 with the reason when that is impossible.
+# sl_netns_id: set SL_NETNS to the identity (device:inode) of this process's
+# network namespace, or to "unknown".
+sl_netns_id() {
+    SL_NETNS=$(stat -L -c %d:%i /proc/self/ns/net 2>/dev/null) || SL_NETNS=unknown
+}
+
+# sl_is_inner: 0 in the inner half of a run: only when all of these hold: the
+# outer half said which namespace it left, this is not that one, we are PID 1
+# of a new PID namespace, and no interface of this network namespace has
+# carried a packet yet. An inherited variable alone never makes a script act
+# on its caller's namespace. Decided once.
+SL_INNER=""
+sl_is_inner() {
+    if [[ -z $SL_INNER ]]; then
+        SL_INNER=0
+        if [[ -n ${SOCKLAB_SCRIPT_OUTER_NETNS:-} && $$ == 1 ]]; then
+            sl_netns_id
+            if [[ $SL_NETNS != unknown && $SOCKLAB_SCRIPT_OUTER_NETNS != "$SL_NETNS" ]] && sl_netns_unused; then
+                SL_INNER=1
+            fi
+        fi
+    fi
+    ((SL_INNER))
+}
+
+# sl_netns_unused: 0 if no interface of this network namespace has sent or
+# received a packet (/proc/net/dev, read by bash itself): true of a
+# namespace made a moment ago, not of one that anything has used.
+sl_netns_unused() {
+    local l f lines
+    mapfile -t lines 2>/dev/null </proc/net/dev || return 1
+    ((${#lines[@]} > 2)) || return 1
+    for l in "${lines[@]:2}"; do
+        read -r -a f <<<"${l#*:}"
+        # received: bytes packets errs drop fifo frame compressed multicast;
+        # then sent: bytes packets ...
+        [[ ${f[1]:-x} == 0 && ${f[9]:-x} == 0 ]] || return 1
+    done
+    return 0
+}
+
+# sl_check_out: the --out policy, checked before anything starts (bad usage:
+# exit 2, one line). DIR may not exist yet, or be empty, or hold nothing but
+# the files an earlier run listed in its marker; those go in SL_STALE, for
+# sl_make_run to remove.
+SL_STALE=()
+sl_check_out() {
+    local d=$SL_OUT f name entries lines
+    local -A listed=()
+    SL_STALE=()
+    [[ -n $d ]] || return 0
+    sl_is_inner && return 0 # the outer half checked, and made the folder
+    if [[ -e $d || -L $d ]] && [[ ! -d $d ]]; then
+        sl_usage_error "--out '$d' exists and is not a folder"
+    fi
+    [[ -d $d ]] || return 0
+    [[ -r $d && -x $d ]] || sl_die "cannot read the folder '$d' given with --out: Permission denied"
+    shopt -s nullglob dotglob
+    entries=("$d"/*)
+    shopt -u nullglob dotglob
+    ((${#entries[@]})) || return 0
+    f="$d/$SL_MARKER"
+    if [[ ! -f $f || -L $f ]]; then
+        sl_usage_error "--out '$d' is not empty and no socklab run made it: give a new or empty folder"
+    fi
+    mapfile -t lines <"$f"
+    for name in "${lines[@]}"; do
+        # Plain names only: a marker never reaches outside its folder.
+        [[ $name =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] && listed[$name]=1
+    done
+    for f in "${entries[@]}"; do
+        name=${f##*/}
+        [[ $name == "$SL_MARKER" ]] && continue
+        if [[ -z ${listed[$name]:-} || -L $f || ! -f $f ]]; then
+            sl_usage_error "--out '$d' holds '$name', which no socklab run wrote: give a new or empty folder"
+        fi
+        SL_STALE+=("$f")
+    done
+}
+
+# sl_own NAME...: the run is about to create NAME in the run folder: list it
+# in the marker first, so that a later run may replace it.
+declare -A SL_OWNED=()
+sl_own() {
+    local n add=()
+    for n in "$@"; do
+        [[ -n ${SL_OWNED[$n]:-} ]] && continue
+        SL_OWNED[$n]=1
+        add+=("$n")
+    done
+    ((${#add[@]} == 0)) || printf '%s\n' "${add[@]}" >>"$SL_RUN/$SL_MARKER"
+}
+
+# sl_make_run: the outer half's filesystem work, after every check: the
+# temporary folder (SL_TMP) and the run folder (SL_RUN) with its marker; an
+# earlier run's files there go. A failure names the folder and the reason.
+sl_make_run() {
+    local stamp n=1 err d f
+    d=${TMPDIR:-/tmp}
+    if ! err=$(mktemp -d "$d/socklab-$SL_NAME.XXXXXX" 2>&1); then
+        sl_errtext "$err"
+        sl_die "cannot make a temporary folder in $d: $SL_ERR"
+    fi
+    SL_TMP=$err
+    if [[ -z $SL_OUT ]]; then
+        d=$SL_REPO/runs
+        if [[ ! -d $d ]] && ! err=$(mkdir -p -- "$d" 2>&1); then
+            rm -rf -- "$SL_TMP"
+            sl_errtext "$err"
+            sl_die "cannot create the run folder $d: $SL_ERR (choose one with --out DIR)"
+        fi
+        # A new folder per run: count up until mkdir (atomic) makes one.
+        printf -v stamp '%s/%s-%(%Y%m%d-%H%M%S)T' "$d" "$SL_NAME" -1
+        until err=$(mkdir -- "$stamp-$n" 2>&1); do
+            sl_errtext "$err"
+            if [[ $SL_ERR != "File exists" || $n -ge 1000 ]]; then
+                rm -rf -- "$SL_TMP"
+                sl_die "cannot create a run folder in $d: $SL_ERR (choose one with --out DIR)"
+            fi
+            n=$((n + 1))
+        done
+        SL_OUT=$stamp-$n
+    elif [[ ! -d $SL_OUT ]] && ! err=$(mkdir -p -- "$SL_OUT" 2>&1); then
+        rm -rf -- "$SL_TMP"
+        sl_errtext "$err"
+        sl_die "cannot create the folder '$SL_OUT' given with --out: $SL_ERR"
+    fi
+    sl_abspath "$SL_OUT"
+    SL_RUN=$SL_PATH
+    f="$SL_RUN/$SL_MARKER"
+    if ! { printf '# socklab run folder: %s wrote the files below; a later run may replace them\n' \
+        "$SL_NAME" >"$f"; } 2>/dev/null; then
+        err=$({ : >>"$f"; } 2>&1) || true
+        rm -rf -- "$SL_TMP"
+        sl_errtext "$err"
+        sl_die "cannot write in the run folder $SL_RUN: $SL_ERR"
+    fi
+    if ((${#SL_STALE[@]})); then rm -f -- "${SL_STALE[@]}"; fi
+    mkfifo "$SL_TMP/sleep.fifo"
+    exec {SL_SLEEP_FD}<>"$SL_TMP/sleep.fifo"
+}
+
+# sl_enter_netns ARGS...: outside, run this script again inside fresh
+# network + PID namespaces (and a user namespace when not root), wait for it
+# and exit with its status; inside, bring lo up (unless SL_LO_UP=0: the
+# script does it with its own `ip`) and return. Exits 77 with the reason when
+# that is impossible.
 #
 # tcpdump and privileges: Debian's tcpdump, started as uid 0, drops to user
 # "tcpdump", which does not exist in a user namespace that maps only root
@@ -155,17 +507,15 @@ sl_find_bin() {
 # a non-zero uid, has nothing to drop, and CAP_NET_RAW lets it capture.
 SL_LO_UP=1
 sl_enter_netns() {
-    local here
-    here=$(stat -L -c %d:%i /proc/self/ns/net 2>/dev/null) || here=unknown
-    # Inside only when all three hold: the outer half said which namespace it
-    # left, this is not that one, and we are PID 1 of the new PID namespace.
-    # An inherited variable alone never makes a script act on its caller's
-    # namespace.
-    if [[ -n ${SOCKLAB_SCRIPT_OUTER_NETNS:-} && $SOCKLAB_SCRIPT_OUTER_NETNS != "$here" &&
-        $here != unknown && $$ == 1 ]]; then
-        unset SOCKLAB_SCRIPT_OUTER_NETNS
+    if sl_is_inner; then
+        trap 'exit 143' TERM # how the outer half stops us
+        SL_RUN=${SOCKLAB_SCRIPT_RUN:-}
+        SL_TMP=${SOCKLAB_SCRIPT_TMP:-}
+        unset SOCKLAB_SCRIPT_OUTER_NETNS SOCKLAB_SCRIPT_RUN SOCKLAB_SCRIPT_TMP
+        [[ $SL_RUN == /* && -d $SL_RUN && $SL_TMP == /* && -d $SL_TMP ]] ||
+            sl_die "the outer half named no run folder"
         # Tell the programs this namespace is private (lab_netns.h).
-        export SOCKLAB_PRIVATE_NETNS=$here
+        export SOCKLAB_PRIVATE_NETNS=$SL_NETNS
         if ((SL_LO_UP)); then
             ip link set lo up || sl_unavailable "cannot bring lo up in the namespace"
         fi
@@ -174,8 +524,9 @@ sl_enter_netns() {
     command -v unshare >/dev/null || sl_unavailable "unshare (util-linux) is not installed"
     command -v ip >/dev/null || sl_unavailable "ip (iproute2) is not installed"
     command -v ss >/dev/null || sl_unavailable "ss (iproute2) is not installed"
-    [[ $here != unknown ]] || sl_unavailable "cannot read /proc/self/ns/net"
-    local ns_args err
+    [[ -n ${SL_NETNS:-} ]] || sl_netns_id
+    [[ $SL_NETNS != unknown ]] || sl_unavailable "cannot read /proc/self/ns/net"
+    local ns_args err rc=0
     if ((EUID == 0)); then
         ns_args=(--net --pid --fork --kill-child --mount-proc)
     else
@@ -184,8 +535,81 @@ sl_enter_netns() {
     if ! err=$(unshare "${ns_args[@]}" true 2>&1); then
         sl_unavailable "no private network namespace (unshare ${ns_args[*]}: ${err:-failed})"
     fi
-    export SOCKLAB_SCRIPT_OUTER_NETNS=$here SOCKLAB_BIN="$SL_BIN"
-    exec unshare "${ns_args[@]}" bash "$0" "$@"
+    SL_CHILD=""
+    trap 'sl_outer_stop INT 130' INT
+    trap 'sl_outer_stop TERM 143' TERM
+    trap 'sl_outer_stop HUP 129' HUP
+    sl_make_run
+    export SOCKLAB_SCRIPT_OUTER_NETNS=$SL_NETNS SOCKLAB_BIN="$SL_BIN" \
+        SOCKLAB_SCRIPT_RUN=$SL_RUN SOCKLAB_SCRIPT_TMP=$SL_TMP
+    # In the background, so that `wait` returns at once on a signal (unshare
+    # ignores INT and TERM and passes nothing on). Bash starts a background
+    # job with SIGINT ignored: sl_outer_stop stops the inner half with TERM.
+    unshare "${ns_args[@]}" bash "$0" "$@" <&0 &
+    SL_CHILD=$!
+    wait "$SL_CHILD" || rc=$?
+    SL_CHILD=""
+    if ((rc > 128)); then
+        sl_mark_interrupted "it ended by signal $((rc - 128))"
+    fi
+    rm -rf -- "$SL_TMP"
+    exit "$rc"
+}
+
+# sl_outer_stop SIGNAME STATUS: the outer half got a signal. Ask the inner
+# half (PID 1 of its namespace; from here, unshare's child) to stop; if it
+# has not within 0.6 s, end unshare, whose --kill-child takes the whole
+# namespace. Then remove the temporary folder, mark the run folder and exit
+# with STATUS.
+sl_outer_stop() {
+    local i
+    trap '' INT TERM HUP
+    if [[ -n ${SL_CHILD:-} ]]; then
+        if sl_child_pid "$SL_CHILD"; then kill -TERM "$SL_CHILD_PID" 2>/dev/null || true; fi
+        for ((i = 0; i < 60; i++)); do
+            kill -0 "$SL_CHILD" 2>/dev/null || break
+            read -r -t 0.01 -u "$SL_SLEEP_FD" _ || true
+        done
+        kill -KILL "$SL_CHILD" 2>/dev/null || true
+        wait "$SL_CHILD" 2>/dev/null || true
+    fi
+    if [[ -n ${SL_TMP:-} ]]; then rm -rf -- "$SL_TMP"; fi
+    if [[ -n ${SL_RUN:-} ]]; then
+        sl_mark_interrupted "it was stopped by SIG$1"
+        sl_say "stopped by SIG$1; what the run wrote so far is in $SL_RUN" || true
+    fi
+    exit "$2"
+}
+
+# sl_mark_interrupted WHY: leave a file INTERRUPTED in the run folder.
+sl_mark_interrupted() {
+    {
+        sl_own INTERRUPTED
+        printf 'This run did not finish: %s (%(%Y-%m-%d %H:%M:%S)T).\nThe files here are what it wrote until then.\n' \
+            "$1" -1 >"$SL_RUN/INTERRUPTED"
+    } 2>/dev/null || true
+}
+
+# sl_child_pid PID: set SL_CHILD_PID to a child of PID (from the kernel's
+# list, else from every process's parent).
+sl_child_pid() {
+    local l f p
+    SL_CHILD_PID=""
+    if read -r l 2>/dev/null <"/proc/$1/task/$1/children" && [[ -n $l ]]; then
+        SL_CHILD_PID=${l%% *}
+        return 0
+    fi
+    for f in /proc/[0-9]*/stat; do
+        read -r l 2>/dev/null <"$f" || continue
+        l=${l##*) }
+        read -r _ p _ <<<"$l"
+        if [[ $p == "$1" ]]; then
+            p=${f#/proc/}
+            SL_CHILD_PID=${p%/stat}
+            return 0
+        fi
+    done
+    return 1
 }
 
 # sl_have_tcpdump: 0 if tcpdump can be used.
@@ -194,52 +618,27 @@ sl_have_tcpdump() {
     return 1
 }
 
-# sl_setup_run [FIFO...]: make the run directory and a private temp dir
-# holding the named FIFOs (one mkfifo for all: sl_start and
-# sl_capture_start use them when they exist); install the cleanup trap. Sets
-# SL_RUN, SL_TMP, SL_T0 (epoch of the run's start).
+# sl_setup_run [FIFO...]: in the inner half, make the named FIFOs in the
+# temporary folder (one mkfifo for all: sl_start and sl_capture_start use
+# them when they exist) and install the cleanup trap. Sets SL_T0 (epoch of
+# the run's start).
 sl_setup_run() {
-    local f stale=()
-    if [[ -z $SL_OUT ]]; then
-        # A new folder per run: $$ is 1 inside the PID namespace, so count up
-        # until mkdir (atomic) makes one that did not exist.
-        local stamp n=1
-        printf -v stamp '%s/runs/%s-%(%Y%m%d-%H%M%S)T' "$SL_REPO" "$SL_NAME" -1
-        [[ -d $SL_REPO/runs ]] || mkdir -p "$SL_REPO/runs" || sl_die "cannot create $SL_REPO/runs"
-        until mkdir "$stamp-$n" 2>/dev/null; do
-            ((n < 1000)) || sl_die "cannot create a run folder $stamp-N"
-            n=$((n + 1))
-        done
-        SL_OUT=$stamp-$n
-    fi
-    [[ -d $SL_OUT ]] || mkdir -p "$SL_OUT" || sl_die "cannot create $SL_OUT"
-    if [[ $SL_OUT == /* && $SL_OUT != */ && $SL_OUT != *//* && $SL_OUT != */./* &&
-        $SL_OUT != */../* && $SL_OUT != */. && $SL_OUT != */.. ]]; then
-        SL_RUN=$SL_OUT # already what `cd DIR && pwd` would say
-    else
-        SL_RUN=$(cd "$SL_OUT" && pwd)
-    fi
-    SL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/socklab-$SL_NAME.XXXXXX")
     export NSTAT_HISTORY="$SL_TMP/nstat.history" # nstat's memory, private to the run
     SL_PIDS=()
     SL_TCPDUMP_PIDS=()
     SL_FIFO_FDS=()
     trap sl_cleanup EXIT
-    trap 'sl_say "interrupted; cleaning up"; exit 130' INT
     trap 'exit 143' TERM HUP
     SL_T0=$EPOCHREALTIME
-    mkfifo "$SL_TMP/sleep.fifo" "${@/#/$SL_TMP/}"
+    if (($#)); then mkfifo "${@/#/$SL_TMP/}"; fi
     exec {SL_SLEEP_FD}<>"$SL_TMP/sleep.fifo"
     SL_FIFO_FDS+=("$SL_SLEEP_FD")
-    # A reused --out DIR: start our files afresh.
-    for f in "$SL_RUN"/{starts,releases,clocks}.tsv "$SL_RUN"/{stopped,narration,packets,ladder,report}.txt \
-        "$SL_RUN"/*.pcap "$SL_RUN"/*.out "$SL_RUN"/*.err "$SL_RUN"/*.cmd; do
-        [[ -e $f || -L $f ]] && stale+=("$f")
-    done
-    if ((${#stale[@]})); then rm -f "${stale[@]}"; fi
+    sl_own snapshots.txt
     : >"$SL_RUN/snapshots.txt"
 }
 
+# sl_cleanup: stop what the inner half started (the temporary folder is the
+# outer half's to remove).
 sl_cleanup() {
     local pid fd
     trap - EXIT INT TERM HUP
@@ -249,7 +648,6 @@ sl_cleanup() {
     for fd in "${SL_FIFO_FDS[@]}"; do
         exec {fd}>&- || true
     done
-    [[ -n ${SL_TMP:-} ]] && rm -rf "$SL_TMP"
     return 0
 }
 
@@ -326,6 +724,7 @@ sl_capture_start() {
     [[ -p $fifo ]] || mkfifo "$fifo"
     exec {fd}<>"$fifo"
     SL_FIFO_FDS+=("$fd")
+    sl_own "$name.pcap"
     "${prefix[@]}" tcpdump -i "$iface" -n -U --immediate-mode -s 256 "${priv[@]}" \
         -w "$SL_RUN/$name.pcap" 2>&"$fd" &
     SL_TCPDUMP_PIDS+=($!)
@@ -399,6 +798,7 @@ sl_start() {
     SL_FIFO_FDS+=("$fd")
     SL_FD[$side]=$fd
     SL_STEPS[$side]=0
+    sl_own "$side.out" "$side.err" "$side.cmd" starts.tsv
     : >"$SL_RUN/$side.out" # here, not in the child: the pump may read it at once
     : >"$SL_RUN/$side.err"
     SL_START[$side]=$EPOCHREALTIME
@@ -521,6 +921,7 @@ sl_pump() {
             sl_snapshot "[$side] before: $what   (t=$SL_NOW)"
             printf '\n' >&"${SL_FD[$side]}" || true
             # When the line was released: the program's clock is anchored on it.
+            sl_own releases.tsv
             printf '%s\t%d\t%s\n' "$side" $((i + 1)) "$EPOCHREALTIME" >>"$SL_RUN/releases.tsv"
             SL_RELEASED=$((SL_RELEASED + 1))
         done
@@ -616,6 +1017,7 @@ sl_drive_pair() {
         sl_reap "$side"
     done
     for side in $stopped; do
+        sl_own stopped.txt
         printf '%s\n' "$side" >>"$SL_RUN/stopped.txt"
     done
 }
@@ -632,6 +1034,7 @@ sl_drive_pair() {
 sl_timeline() {
     local side files=()
     for side in "${SL_SIDES[@]}"; do files+=("$SL_RUN/$side.out"); done
+    sl_own releases.tsv clocks.tsv narration.txt
     [[ -e $SL_RUN/releases.tsv ]] || : >"$SL_RUN/releases.tsv"
     : >"$SL_TMP/states.txt"
     awk -v t0="$SL_T0" -v starts="$SL_RUN/starts.tsv" -v releases="$SL_RUN/releases.tsv" \
@@ -650,11 +1053,13 @@ sl_report() {
         tcpdump -nn -tt -r "$pcap" >"$raw" 2>/dev/null || true
         tcpdump -nn -tt -S -r "$pcap" >"$raw_abs" 2>/dev/null || true
         # The packet list (times on the run clock) and the ladder, in one awk.
+        sl_own packets.txt ladder.txt
         : >"$SL_RUN/packets.txt"
         awk -v t0="$SL_T0" -v sports="$ports" -v states="$SL_TMP/states.txt" \
             -v list="$raw" -v listout="$SL_RUN/packets.txt" \
             -f "$SL_LIBDIR/ladder.awk" "$raw" "$raw_abs" >"$SL_RUN/ladder.txt"
     fi
+    sl_own report.txt
     {
         printf '== Narration (both sides, by time since the run started)\n\n'
         sl_cat "$SL_RUN/narration.txt"
@@ -685,16 +1090,20 @@ sl_report() {
     sl_cat "$SL_RUN/report.txt"
 }
 
-# sl_port_arg DEFAULT: the --port the user passed through, else DEFAULT.
+# sl_port_arg DEFAULT: the server's port: --port, else the last --port or
+# -p given to the server as a word of its own, else DEFAULT.
 sl_port_arg() {
     local i port=$1 args=("${SL_PASS[@]}" "${SL_PASS_SERVER[@]}")
     for ((i = 0; i < ${#args[@]}; i++)); do
         case ${args[i]} in
         -p | --port) ((i + 1 < ${#args[@]})) && port=${args[i + 1]} ;;
         --port=*) port=${args[i]#*=} ;;
+        -p?*) port=${args[i]#-p} ;;
         esac
     done
-    SL_PORT=$port
+    [[ -n $SL_PORT ]] && port=$SL_PORT
+    [[ $port == "$1" ]] || sl_check_port "$port" "the server's --port"
+    SL_SERVER_PORT=$port
 }
 
 # sl_pair_main SERVER CLIENT PORTS [GRACE_MS]: the whole run of a pair on lo
@@ -713,12 +1122,12 @@ sl_pair_main() {
     # and a client in a refused-* scenario picks a closed one by itself.
     # The server sends nothing before its client starts: it may start while
     # tcpdump gets ready.
-    sl_start server "$SL_BIN/$server" --step --scenario "$SL_SCENARIO" \
-        "${SL_PASS[@]}" "${SL_PASS_SERVER[@]}"
+    sl_side_args server
+    sl_start server "$SL_BIN/$server" --step --scenario "$SL_SCENARIO" "${SL_ARGS[@]}"
     [[ -n $capture ]] && sl_capture_wait
     sl_drive_until server 'listening on ' 5 || sl_die "$server did not start"
-    sl_start client "$SL_BIN/$client" --step --scenario "$SL_SCENARIO" \
-        "${SL_PASS[@]}" "${SL_PASS_CLIENT[@]}"
+    sl_side_args client
+    sl_start client "$SL_BIN/$client" --step --scenario "$SL_SCENARIO" "${SL_ARGS[@]}"
     sl_drive_pair client "$grace"
     sl_now
     sl_snapshot "after both programs exited   (t=$SL_NOW)"

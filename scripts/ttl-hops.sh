@@ -44,40 +44,58 @@ Example:
 TEXT
 }
 
-TTLS="1 2 3"
+TTLS=(1 2 3)
+SL_OWN_OPTS=ttls # so that an abbreviation (--ttl) is refused, not passed on
 args=()
 while (($#)); do
     case $1 in
-    --ttls)
-        (($# >= 2)) || sl_usage_error "--ttls needs a list"
-        TTLS=$2
-        shift
+    --ttls | --ttls=*)
+        if [[ $1 == --ttls ]]; then
+            (($# >= 2)) || sl_usage_error "--ttls needs a list"
+            list=$2
+            shift
+        else
+            list=${1#*=}
+        fi
+        read -r -a TTLS <<<"$list"
+        ((${#TTLS[@]})) || sl_usage_error "empty --ttls"
+        declare -A seen=()
+        for ttl in "${TTLS[@]}"; do
+            if ! [[ $ttl =~ ^[1-9][0-9]{0,2}$ ]] || ((ttl > 255)); then
+                sl_usage_error "bad TTL '$ttl' in --ttls (want 1 to 255)"
+            fi
+            # Each TTL's client keeps its files under its TTL's name.
+            [[ -z ${seen[$ttl]:-} ]] || sl_usage_error "TTL $ttl is twice in --ttls"
+            seen[$ttl]=1
+        done
         ;;
-    --ttls=*) TTLS=${1#*=} ;;
     *) args+=("$1") ;;
     esac
     shift
 done
-[[ $TTLS =~ ^[0-9\ ]+$ && -n ${TTLS// /} ]] || sl_usage_error "bad --ttls '$TTLS'"
 sl_parse_common "${args[@]}"
 if ((SL_HELP)); then
     usage
     exit 0
 fi
 [[ -z $SL_SCENARIO || $SL_SCENARIO == ttl ]] || sl_usage_error "ttl-hops plays only the ttl scenario"
+[[ -z $SL_BIND && -z $SL_HOST ]] || sl_usage_error "ttl-hops sets the addresses itself (B is 10.0.3.2)"
 SL_SCENARIO=ttl
+sl_check_out
 sl_find_bin udp-server udp-client
-command -v nsenter >/dev/null || sl_unavailable "nsenter (util-linux) is not installed"
-command -v tcpdump >/dev/null || sl_unavailable "tcpdump is not installed (apt-get install tcpdump): the hops are seen only in the capture"
+sl_check_programs udp-server udp-client
+if ! sl_is_inner; then
+    command -v nsenter >/dev/null || sl_unavailable "nsenter (util-linux) is not installed"
+    command -v tcpdump >/dev/null || sl_unavailable "tcpdump is not installed (apt-get install tcpdump): the hops are seen only in the capture"
+fi
 SL_LO_UP=0 # A's lo comes up with the rest of A's interfaces, in one `ip`
-sl_enter_netns --ttls "$TTLS" "${args[@]}"
+sl_enter_netns --ttls "${TTLS[*]}" "${args[@]}"
 
 # Every FIFO of the run, made by one mkfifo.
+links=(link1-A-R1 link2-R1-R2 link3-R2-B)
 fifos=(nodes.ready server.stdin)
-for ttl in $TTLS; do
-    [[ " ${fifos[*]} " == *" client-ttl$ttl.stdin "* ]] || fifos+=("client-ttl$ttl.stdin")
-done
-fifos+=(link1-A-R1.tcpdump.err link2-R1-R2.tcpdump.err link3-R2-B.tcpdump.err)
+for ttl in "${TTLS[@]}"; do fifos+=("client-ttl$ttl.stdin"); done
+fifos+=("${links[@]/%/.tcpdump.err}")
 sl_setup_run "${fifos[@]}"
 SL_SS_ARGS=(-uan)
 declare -A NS # node name -> PID of a process holding its network namespace
@@ -139,14 +157,16 @@ done
 
 sl_snapshot_part '(on B)' trim nsenter --net="/proc/${NS[B]}/ns/net" ss -uan
 
-sl_capture_start link1-A-R1 a-r1
+sl_capture_start "${links[0]}" a-r1
 sl_capture_wait
-sl_capture_start link2-R1-R2 r1-r2 "${NS[R1]}"
+sl_capture_start "${links[1]}" r1-r2 "${NS[R1]}"
 sl_capture_wait
-sl_capture_start link3-R2-B r2-b "${NS[R2]}"
+sl_capture_start "${links[2]}" r2-b "${NS[R2]}"
 sl_capture_wait
+port=()
+[[ -n $SL_PORT ]] && port=(--port "$SL_PORT")
 sl_start server nsenter --net="/proc/${NS[B]}/ns/net" "$SL_BIN/udp-server" --step --scenario ttl \
-    --bind 10.0.3.2 "${SL_PASS[@]}" "${SL_PASS_SERVER[@]}"
+    --bind 10.0.3.2 "${port[@]}" "${SL_PASS[@]}" "${SL_PASS_SERVER[@]}"
 sl_drive_until server 'listening on ' 5 || sl_die "udp-server did not start on B"
 
 # drive_until_exit SIDE: answer steps until SIDE has exited (bounded).
@@ -167,14 +187,15 @@ drive_until_exit() {
 }
 
 rc=0
-for ttl in $TTLS; do
+for ttl in "${TTLS[@]}"; do
     sl_start "client-ttl$ttl" "$SL_BIN/udp-client" --step --scenario ttl --host 10.0.3.2 \
-        --ttl "$ttl" "${SL_PASS[@]}" "${SL_PASS_CLIENT[@]}"
+        --ttl "$ttl" "${port[@]}" "${SL_PASS[@]}" "${SL_PASS_CLIENT[@]}"
     drive_until_exit "client-ttl$ttl"
     [[ ${SL_RC[client-ttl$ttl]} == 0 ]] || rc=1
 done
 kill -TERM "${SL_PID[server]}" 2>/dev/null || true
 sl_reap server
+sl_own stopped.txt
 printf 'server\n' >>"$SL_RUN/stopped.txt"
 sl_now
 sl_snapshot "after the last client exited   (t=$SL_NOW)"
@@ -185,17 +206,14 @@ sl_capture_stop
 # for the TTLs in the ladder); one awk (ttl-ladder.awk) then writes the list
 # and the ladder.
 sl_timeline
-links=()
-for pcap in "$SL_RUN"/link*.pcap; do
-    name=${pcap##*/}
-    name=${name%.pcap}
-    links+=("$name")
-    tcpdump -nn -tt -r "$pcap" >"$SL_TMP/$name.list" 2>/dev/null || true
-    tcpdump -nn -tt -v -r "$pcap" >"$SL_TMP/$name.verbose" 2>/dev/null || true
+for name in "${links[@]}"; do
+    tcpdump -nn -tt -r "$SL_RUN/$name.pcap" >"$SL_TMP/$name.list" 2>/dev/null || true
+    tcpdump -nn -tt -v -r "$SL_RUN/$name.pcap" >"$SL_TMP/$name.verbose" 2>/dev/null || true
 done
 inputs=()
 for name in "${links[@]}"; do inputs+=("$SL_TMP/$name.list"); done
 for name in "${links[@]}"; do inputs+=("$SL_TMP/$name.verbose"); done
+sl_own packets.txt ladder.txt report.txt
 awk -v t0="$SL_T0" -v starts="$SL_RUN/clocks.tsv" -v nlinks="${#links[@]}" \
     -v listout="$SL_RUN/packets.txt" \
     -f "$SL_LIBDIR/msort.awk" -f "$SL_LIBDIR/ttl-ladder.awk" "${inputs[@]}" >"$SL_RUN/ladder.txt"

@@ -39,12 +39,14 @@ if ((SL_HELP)); then
     exit 0
 fi
 SL_SCENARIO=${SL_SCENARIO:-echo-unconnected}
+sl_check_out
 sl_find_bin udp-server udp-client
+sl_check_programs udp-server udp-client
+sl_port_arg 19002
 sl_enter_netns "$@"
 
 SL_SS_ARGS=(-uan)
 # The server serves until its timeout: stop it once its client is done and
 # it waits for the next datagram (at the latest 300 ms after the client).
 SL_STOP_IDLE=1
-sl_port_arg 19002
-sl_pair_main udp-server udp-client "$SL_PORT,$((SL_PORT + 1))" 300
+sl_pair_main udp-server udp-client "$SL_SERVER_PORT,$((SL_SERVER_PORT + 1))" 300

@@ -1,7 +1,10 @@
 # shellcheck shell=bash
-# common.sh: helpers for the script.* tests (source it from bash).
+# common.sh: helpers for the script.* and bad.scripts.* tests (source it from
+# bash).
 #   run_script NAME ARGS...: run scripts/NAME.sh with --out in a private
 #   temp dir; exit 77 with the reason if the machine cannot run it.
+#   expect_fail RC NAME ARGS...: scripts/NAME.sh (or REPO's copy) must exit
+#   RC with one line on stderr, nothing on stdout, and make no folder.
 # The checks read the run's files with bash itself (mapfile, [[ =~ ]]): a
 # process start costs 5-15 ms here, and the budget is tight.
 set -euo pipefail
@@ -37,6 +40,7 @@ run_script() {
         [[ -s $OUT/$f ]] || fail "no $f in the run directory"
     done
     same_text "$WORK/stdout" "$OUT/report.txt" || fail "stdout and report.txt differ"
+    expect_marker_lists_all "$OUT"
     # Nothing left behind: no temp file, no process still holding the run's files.
     shopt -s nullglob dotglob
     for f in "$WORK"/*; do
@@ -106,4 +110,69 @@ section_lines() {
         [[ $l == "$2" ]] && on=1
     done
     return 0
+}
+
+# expect_marker_lists_all DIR: the run folder's marker names every file in it
+# (what lets a later run replace them, and nothing else).
+expect_marker_lists_all() {
+    local f name lines
+    local -A listed=()
+    [[ -f $1/.socklab-run ]] || fail "no .socklab-run in the run folder"
+    mapfile -t lines <"$1/.socklab-run"
+    for name in "${lines[@]}"; do listed[$name]=1; done
+    shopt -s nullglob dotglob
+    for f in "$1"/*; do
+        name=${f##*/}
+        [[ $name == .socklab-run || -n ${listed[$name]:-} ]] || fail "the marker does not list $name"
+    done
+    shopt -u nullglob dotglob
+}
+
+# copy_scripts: a copy of scripts/ as REPO/scripts (REPO=$WORK/repo), so that
+# a test sees what a script does to "its" repository (runs/) without
+# touching the real one.
+copy_scripts() {
+    REPO=$WORK/repo
+    mkdir -p "$REPO" "$WORK/tmp"
+    cp -R "$SCRIPTS" "$REPO/scripts"
+}
+
+# expect_fail RC NAME ARGS...: run NAME.sh from REPO's copy (copy_scripts)
+# with TMPDIR=$WORK/tmp: it must exit RC with exactly one line on stderr
+# (in ERR_LINE) and nothing on stdout, leave no temporary file and make no
+# runs/ folder.
+expect_fail() {
+    local want=$1 name=$2 rc=0 lines left runs=0
+    shift 2
+    [[ -e $REPO/runs ]] && runs=1
+    TMPDIR=$WORK/tmp bash "$REPO/scripts/$name.sh" "$@" \
+        >"$WORK/stdout" 2>"$WORK/stderr" </dev/null || rc=$?
+    mapfile -t lines <"$WORK/stderr"
+    ERR_LINE=${lines[0]:-}
+    if [[ $rc == 77 && $want != 77 ]]; then
+        echo "SKIP: $name.sh cannot run here: $ERR_LINE"
+        exit 77
+    fi
+    [[ $rc == "$want" ]] || fail "$name.sh $*: exit $rc, want $want; stderr: ${lines[*]}"
+    ((${#lines[@]} == 1)) || fail "$name.sh $*: want one line on stderr, got ${#lines[@]}: $(printf '\n  %s' "${lines[@]}")"
+    [[ -s $WORK/stdout ]] && fail "$name.sh $*: printed on stdout"
+    [[ $runs == 0 && -e $REPO/runs ]] && fail "$name.sh $*: made $REPO/runs"
+    shopt -s nullglob dotglob
+    left=("$WORK/tmp"/*)
+    shopt -u nullglob dotglob
+    ((${#left[@]} == 0)) || fail "$name.sh $*: left ${left[*]##*/} in TMPDIR"
+    echo "ok: $name.sh $* -> $rc: $ERR_LINE"
+}
+
+# folder_state DIR: every entry's name, type, size, mtime (ns) and checksum,
+# in STATE: equal before and after means nothing was touched.
+folder_state() {
+    local files
+    shopt -s nullglob dotglob
+    files=("$1"/*)
+    shopt -u nullglob dotglob
+    STATE=$(stat -c '%n %F %s %.9Y %i' -- "$1" "${files[@]}")
+    local f regular=()
+    for f in "${files[@]}"; do [[ -f $f && ! -L $f ]] && regular+=("$f"); done
+    if ((${#regular[@]})); then STATE+=$'\n'$(cksum -- "${regular[@]}"); fi
 }
