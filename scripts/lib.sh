@@ -153,6 +153,11 @@ sl_parse_common() {
             ((${#hits[@]} == 0)) || sl_usage_error "write '$opt' in full (${hits[*]})"
             SL_PASS+=("$1")
             ;;
+        -[!-]*[sopbH]*)
+            # A cluster such as -qs NAME: the programs would take -s, the
+            # script would not see it.
+            sl_usage_error "give the script's own short options apart ('$1')"
+            ;;
         *) SL_PASS+=("$1") ;;
         esac
         shift

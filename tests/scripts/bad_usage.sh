@@ -34,6 +34,7 @@ done
 expect_fail 2 close-demo --out ''
 expect_fail 2 close-demo --out "$REPO/scripts/lib.sh" # a file, not a folder
 expect_fail 2 close-demo --scen graceful               # an abbreviation the programs would take
+expect_fail 2 close-demo -qs nope                      # a cluster the programs would take
 expect_fail 2 ttl-hops --ttls '1 2 1' --out "$out"
 expect_fail 2 ttl-hops --ttl 2
 [[ ! -e $out ]] || fail "a failed check made the --out folder"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # script.closed-stdio: started with stdin, stdout and stderr closed
 # (`script <&- >&- 2>&-`), a run still completes and writes its report (awk
-# used to abort on the closed stdout). Its --out is an earlier run's folder:
-# the files that run listed in its marker are replaced or removed, a marker
-# entry that points outside the folder is ignored, and the new marker lists
-# every file the new run wrote.
+# used to abort on the closed stdout). --bind 0.0.0.0 goes to the server
+# alone, and the client connects to 127.0.0.1. The --out folder is an
+# earlier run's: the files that run listed in its marker are replaced or
+# removed, a marker entry that points outside the folder is ignored, and the
+# new marker lists every file the new run wrote.
 here=${0%/*}
 [[ $here == "$0" ]] && here=. # no fork for dirname
 # shellcheck source=tests/scripts/common.sh source-path=SCRIPTDIR/../..
@@ -19,7 +20,7 @@ printf 'old output\n' >"$OUT/old-side.out"
 printf 'not the run'"'"'s\n' >"$WORK/victim"
 rc=0
 bash "$SCRIPTS/close-demo.sh" --out "$OUT" --quiet --server-arg --hold-ms --server-arg 0 \
-    <&- >&- 2>&- || rc=$?
+    --bind 0.0.0.0 <&- >&- 2>&- || rc=$?
 ((rc != 77)) || { echo "SKIP: the script cannot run here (exit 77)"; exit 77; }
 ((rc == 0)) || fail "close-demo.sh with fds 0-2 closed exited $rc"
 for f in report.txt narration.txt ladder.txt; do
@@ -27,6 +28,11 @@ for f in report.txt narration.txt ladder.txt; do
 done
 read -r first <"$OUT/report.txt"
 [[ $first == "== Narration"* ]] || fail "report.txt is not the new report: $first"
+# --bind is the server's; the client connects to loopback.
+read -r cmd <"$OUT/server.cmd"
+[[ $cmd == *" --bind 0.0.0.0"* ]] || fail "the server did not get --bind: $cmd"
+read -r cmd <"$OUT/client.cmd"
+[[ $cmd == *" --host 127.0.0.1"* && $cmd != *--bind* ]] || fail "the client's command: $cmd"
 [[ ! -e $OUT/old-side.out ]] || fail "the earlier run's old-side.out is still there"
 [[ -f $WORK/victim ]] || fail "a marker entry outside the folder was removed"
 [[ ! -e $OUT/INTERRUPTED ]] || fail "the run says it was interrupted"
