@@ -31,11 +31,28 @@ int lab_endpoint_resolve(const char *host, uint16_t port, int socktype, struct l
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = socktype;
     hints.ai_flags = AI_NUMERICSERV;
+    /* Digits and dots are an IPv4 address, never a host name: a bad one
+     * ("300.1.1.1") must not become a DNS query and its slow, misleading
+     * answer. A colon makes an IPv6 literal, for the same reason. */
+    struct in_addr v4;
+    if (strspn(host, "0123456789.") == strlen(host) && inet_pton(AF_INET, host, &v4) != 1) {
+        snprintf(err, errlen,
+                 "bad address '%s' (not an IPv4 address: want four numbers from 0 to 255, "
+                 "like 127.0.0.1)",
+                 host);
+        return -1;
+    }
+    if (strchr(host, ':') != NULL)
+        hints.ai_flags |= AI_NUMERICHOST;
     char service[8];
     snprintf(service, sizeof service, "%u", (unsigned)port);
 
     struct addrinfo *res = NULL;
     int rc = getaddrinfo(host, service, &hints, &res);
+    if (rc != 0 && (hints.ai_flags & AI_NUMERICHOST)) {
+        snprintf(err, errlen, "bad address '%s' (not an IPv6 address)", host);
+        return -1;
+    }
     if (rc != 0) {
         snprintf(err, errlen, "bad address '%s' (%s)", host, gai_strerror(rc));
         return -1;

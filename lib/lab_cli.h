@@ -34,20 +34,32 @@ struct lab_cli {
     int client;           /* takes --host (set by lab_cli_next): port 0 is then an error */
 };
 
+/* The first call of every program's main, before anything may open a file or
+ * socket: opens /dev/null on any of fds 0, 1 and 2 that is closed (else the
+ * first socket would become stdout and the narration would go to the peer),
+ * and ignores SIGPIPE (a peer or a reader that went away is then an EPIPE,
+ * not a death). 0, or -1 with errno. */
+int lab_prog_init(void);
+
 /* Initialise with the program name, its default port and wait bound. */
 void lab_cli_init(struct lab_cli *c, const char *prog, uint16_t port, int timeout_ms);
 
 /* getopt_long with the common options handled (-H/-b only if longopts has them): 1 with
- * the program's own option in *opt, 0 at the end, -1 (errno EINVAL) after one line. */
+ * the program's own option in *opt, 0 at the end, -1 (errno EINVAL) after one line
+ * (an unknown, ambiguous or misused option is named as the user wrote it). */
 int lab_cli_next(struct lab_cli *c, int argc, char *const argv[], const struct option *longopts,
                  int *opt);
 
 /* Print "prog: message" on stderr as one line; returns 2, the usage exit code. */
 int lab_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Parse an integer option value in [min,max]; 0, or -1 after printing one line. */
+/* Parse an integer option value in [min,max] (decimal digits, with '-' for a
+ * negative number: no '+', no spaces); 0, or -1 after printing one line. */
 int lab_cli_long(const char *prog, const char *option, const char *arg, long min, long max,
                  long *out);
+
+/* Parse a port option value (digits only) in [min,65535]; 0, or -1 after printing one line. */
+int lab_cli_port(const char *prog, const char *option, const char *arg, long min, uint16_t *port);
 
 /* Index of name in the NULL-terminated names, or -1 after printing one line. */
 int lab_cli_scenario(const char *prog, const char *const names[], const char *name);

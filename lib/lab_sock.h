@@ -41,4 +41,33 @@ long long lab_now_ms(void);
 /* Sleep for ms milliseconds, resuming after signals; for pacing polls, never to synchronise. */
 void lab_pause_ms(int ms);
 
+/* Milliseconds from now until deadline (a lab_now_ms() value): 0 once it has
+ * passed, at most INT_MAX; so that one --timeout bounds a whole wait made of
+ * many calls. */
+int lab_ms_left(long long deadline);
+
+/* Pacing of a poll loop that may run for minutes: 1 ms between the first
+ * LAB_BACKOFF_FAST polls after a change (short states stay visible), then
+ * twice as long each time up to LAB_BACKOFF_MAX_MS. Zero-initialise. */
+struct lab_backoff {
+    int polls; /* since the last change */
+};
+#define LAB_BACKOFF_FAST 64
+#define LAB_BACKOFF_MAX_MS 50
+
+/* Something changed: the next pauses are short again. */
+void lab_backoff_reset(struct lab_backoff *b);
+
+/* The next pause in ms (and count it), for a caller that waits in a poll() of its own. */
+int lab_backoff_next(struct lab_backoff *b);
+
+/* Sleep for the next pause; with watch_fd >= 0 (the narration's stdout) return
+ * at once when its reader has gone: 0, or -1 with errno EPIPE. */
+int lab_backoff_pause(struct lab_backoff *b, int watch_fd);
+
+/* 1 if fd is a pipe or socket whose reader has gone away (a write would fail
+ * with EPIPE): poll() reports POLLERR on it. 0 otherwise, also for files and
+ * terminals. */
+int lab_reader_gone(int fd);
+
 #endif

@@ -20,14 +20,20 @@ void lab_say_conn(const struct lab_narrator *n, const struct lab_conn *c, const 
 /* Called after each state lab_watch_conn narrates, to explain it (may be NULL). */
 typedef void (*lab_watch_note_fn)(const struct lab_narrator *n, const struct lab_conn *c);
 
+/* Poll local<->remote (sock_diag, pacing that backs off while the state does
+ * not change) until its state is in mask (1), it is gone (0), or timeout_ms
+ * passes (-1, ETIMEDOUT); out holds the last state seen (state -1 if none). */
+int lab_watch_wait(const struct sockaddr *local, const struct sockaddr *remote, unsigned mask,
+                   int timeout_ms, struct lab_conn *out);
+
 /* Narrate (and note) every state local<->remote passes through (sock_diag) until
  * it is in stop_mask (1, *last filled), is gone (0), or timeout_ms passes (-1, ETIMEDOUT). */
 int lab_watch_conn(const struct lab_narrator *n, const struct sockaddr *local,
                    const struct sockaddr *remote, unsigned stop_mask, int timeout_ms,
                    lab_watch_note_fn note, struct lab_conn *last);
 
-/* Poll fd's TCP state until it is in mask; 0 (state in *state), -1 with errno
- * (ETIMEDOUT after timeout_ms). */
+/* Poll fd's TCP state (backing off while it does not change) until it is in
+ * mask; 0 (state in *state), -1 with errno (ETIMEDOUT after timeout_ms). */
 int lab_wait_fd_state(int fd, unsigned mask, int timeout_ms, int *state);
 
 #endif

@@ -35,24 +35,40 @@ void lab_narrator_init(struct lab_narrator *n, const char *role, int quiet, FILE
 #define ANSI_CYAN "\033[36m"
 #define ANSI_MAGENTA "\033[35m"
 
-/* Write text, highlighting "state=WORD" in green and "errno=WORD" in red. */
+/* Write text, highlighting "state=WORD" in green and "errno=WORD" in red,
+ * outside double quotes only: quoted text is escaped network data (lab_escape
+ * turns its own quotes into \"), and a peer must not get a fake state= the
+ * colour of a real one. */
 static void put_highlighted(FILE *out, const char *text)
 {
+    int quoted = 0;
     const char *p = text;
     while (*p) {
-        const char *s = strstr(p, "state=");
-        const char *e = strstr(p, "errno=");
-        const char *hit = s && (!e || s < e) ? s : e;
-        if (hit == NULL) {
-            fputs(p, out);
-            return;
+        if (quoted) {
+            if (*p == '\\' && p[1] != '\0') {
+                fwrite(p, 1, 2, out);
+                p += 2;
+                continue;
+            }
+            quoted = *p != '"';
+            fputc(*p++, out);
+            continue;
         }
-        fwrite(p, 1, (size_t)(hit - p), out);
-        size_t word = strcspn(hit, " \t\n),");
-        fputs(hit == s ? ANSI_GREEN : ANSI_RED, out);
-        fwrite(hit, 1, word, out);
+        if (*p == '"') {
+            quoted = 1;
+            fputc(*p++, out);
+            continue;
+        }
+        int state = strncmp(p, "state=", 6) == 0;
+        if (!state && strncmp(p, "errno=", 6) != 0) {
+            fputc(*p++, out);
+            continue;
+        }
+        size_t word = strcspn(p, " \t\n),\"");
+        fputs(state ? ANSI_GREEN : ANSI_RED, out);
+        fwrite(p, 1, word, out);
         fputs(ANSI_RESET, out);
-        p = hit + word;
+        p += word;
     }
 }
 
@@ -182,7 +198,7 @@ const char *lab_escape(const void *data, size_t len, char *out, size_t outlen)
     size_t total = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = p[i];
-        if (ch == '\n' || ch == '\r' || ch == '\t' || ch == '\\')
+        if (ch == '\n' || ch == '\r' || ch == '\t' || ch == '\\' || ch == '"')
             total += 2;
         else
             total += ch >= 0x20 && ch < 0x7f ? 1 : 4;
@@ -199,6 +215,8 @@ const char *lab_escape(const void *data, size_t len, char *out, size_t outlen)
             memcpy(tmp, "\\t", 3);
         else if (ch == '\\')
             memcpy(tmp, "\\\\", 3);
+        else if (ch == '"') /* quoted data must not close its quotes */
+            memcpy(tmp, "\\\"", 3);
         else if (ch >= 0x20 && ch < 0x7f) {
             tmp[0] = (char)ch;
             tmp[1] = '\0';

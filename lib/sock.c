@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/ioctl.h>
@@ -175,4 +176,70 @@ void lab_pause_ms(int ms)
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
+}
+
+int lab_ms_left(long long deadline)
+{
+    long long left = deadline - lab_now_ms();
+    if (left <= 0)
+        return 0;
+    return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+void lab_backoff_reset(struct lab_backoff *b)
+{
+    b->polls = 0;
+}
+
+int lab_backoff_next(struct lab_backoff *b)
+{
+    int ms = 1;
+    if (b->polls >= LAB_BACKOFF_FAST) {
+        int doublings = b->polls - LAB_BACKOFF_FAST + 1;
+        ms = doublings >= 6 ? LAB_BACKOFF_MAX_MS : 1 << doublings;
+        if (ms > LAB_BACKOFF_MAX_MS)
+            ms = LAB_BACKOFF_MAX_MS;
+    }
+    if (b->polls < INT_MAX)
+        b->polls++;
+    return ms;
+}
+
+int lab_backoff_pause(struct lab_backoff *b, int watch_fd)
+{
+    int ms = lab_backoff_next(b);
+    if (watch_fd < 0) {
+        lab_pause_ms(ms);
+        return 0;
+    }
+    /* The pause is a poll() on watch_fd for nothing but errors: a reader that
+     * goes away (POLLERR on a pipe's write end) ends it at once. */
+    long long deadline = lab_now_ms() + ms;
+    for (;;) {
+        struct pollfd p = {.fd = watch_fd, .events = 0, .revents = 0};
+        int rc = poll(&p, 1, lab_ms_left(deadline));
+        if (rc < 0 && errno == EINTR)
+            continue;
+        if (rc < 0)
+            return -1;
+        if (rc > 0 && (p.revents & POLLERR)) {
+            errno = EPIPE;
+            return -1;
+        }
+        if (rc > 0 && lab_ms_left(deadline) > 0) {
+            /* POLLHUP alone (a terminal hung up): pace with a plain sleep. */
+            lab_pause_ms(lab_ms_left(deadline));
+        }
+        return 0;
+    }
+}
+
+int lab_reader_gone(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = 0, .revents = 0};
+    int rc;
+    do {
+        rc = poll(&p, 1, 0);
+    } while (rc < 0 && errno == EINTR);
+    return rc > 0 && (p.revents & POLLERR) != 0;
 }

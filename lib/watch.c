@@ -55,6 +55,36 @@ void lab_say_conn(const struct lab_narrator *n, const struct lab_conn *c, const 
                 c->expires_ms / 1000, c->expires_ms % 1000, timer_name(c->timer));
 }
 
+int lab_watch_wait(const struct sockaddr *local, const struct sockaddr *remote, unsigned mask,
+                   int timeout_ms, struct lab_conn *out)
+{
+    long long deadline = lab_now_ms() + timeout_ms;
+    struct lab_backoff pace = {0};
+    int last = -1;
+    out->state = -1;
+    for (;;) {
+        struct lab_conn c;
+        int found = lab_diag_find(local, remote, &c);
+        if (found <= 0)
+            return found;
+        *out = c;
+        if (c.state >= 0 && c.state < 32 && (mask & LAB_STATE_BIT(c.state)))
+            return 1;
+        if (lab_ms_left(deadline) == 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        /* 1 ms after a change keeps the kernel's 4 ms timer steps and short
+         * states visible; a state that lasts (FIN_WAIT2 for a minute, a peer
+         * that never closes) is then polled ever more slowly, not 1000 times
+         * a second. */
+        if (c.state != last)
+            lab_backoff_reset(&pace);
+        last = c.state;
+        lab_backoff_pause(&pace, -1);
+    }
+}
+
 int lab_watch_conn(const struct lab_narrator *n, const struct sockaddr *local,
                    const struct sockaddr *remote, unsigned stop_mask, int timeout_ms,
                    lab_watch_note_fn note, struct lab_conn *last)
@@ -71,20 +101,28 @@ int lab_watch_conn(const struct lab_narrator *n, const struct sockaddr *local,
         *last = c;
         if (c.state >= 0 && c.state < 32 && (stop_mask & LAB_STATE_BIT(c.state)))
             return 1;
-        long long left = deadline - lab_now_ms();
-        if (left <= 0) {
+        if (lab_ms_left(deadline) == 0) {
             errno = ETIMEDOUT;
             return -1;
         }
-        int rc = lab_diag_wait_change(local, remote, c.state, (int)left, &c);
-        if (rc <= 0)
+        /* Any state but this one ends the wait. */
+        unsigned others = ~0u;
+        if (c.state >= 0 && c.state < 32)
+            others &= ~LAB_STATE_BIT(c.state);
+        int rc = lab_watch_wait(local, remote, others, lab_ms_left(deadline), &c);
+        if (rc <= 0) {
+            if (rc < 0 && c.state >= 0)
+                *last = c;
             return rc;
+        }
     }
 }
 
 int lab_wait_fd_state(int fd, unsigned mask, int timeout_ms, int *state)
 {
     long long deadline = lab_now_ms() + timeout_ms;
+    struct lab_backoff pace = {0};
+    int last = -1;
     for (;;) {
         int s = lab_tcp_state_of_fd(fd);
         if (s < 0)
@@ -96,6 +134,9 @@ int lab_wait_fd_state(int fd, unsigned mask, int timeout_ms, int *state)
             errno = ETIMEDOUT;
             return -1;
         }
-        lab_pause_ms(1); /* pacing of a bounded poll */
+        if (s != last) /* pacing of a bounded poll, slower while nothing changes */
+            lab_backoff_reset(&pace);
+        last = s;
+        lab_backoff_pause(&pace, -1);
     }
 }

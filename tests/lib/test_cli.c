@@ -1,9 +1,13 @@
 /* unit.lib.cli: the common options, parsed through getopt_long as the
  * programs do, and the one-line usage errors (exit code 2). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -51,6 +55,7 @@ static void check_one_line(const char *text, const char *prog, ...)
     va_end(ap);
 }
 
+enum { OPT_REUSEADDR = LAB_OPT_FIRST_PRIVATE + 1, OPT_HOLD };
 static const struct option options[] = {LAB_CLI_COMMON_OPTIONS,
                                         {"host", required_argument, NULL, 'H'},
                                         {"count", required_argument, NULL, 'c'},
@@ -58,6 +63,8 @@ static const struct option options[] = {LAB_CLI_COMMON_OPTIONS,
 static const struct option server_options[] = {LAB_CLI_COMMON_OPTIONS,
                                                {"bind", required_argument, NULL, 'b'},
                                                {"count", required_argument, NULL, 'c'},
+                                               {"reuseaddr", no_argument, NULL, OPT_REUSEADDR},
+                                               {"hold-ms", required_argument, NULL, OPT_HOLD},
                                                {NULL, 0, NULL, 0}};
 
 /* Parse argv like a program (client options unless it names a server): 0 all
@@ -148,6 +155,29 @@ static void test_bad_options(void)
     bad((char *[]){"udp-client", "--port", NULL}, "needs a value", "'--port'");
     bad((char *[]){"udp-client", "-t", NULL}, "needs a value", "'-t'");
     bad((char *[]){"udp-client", "--quiet", "--scenario", NULL}, "needs a value", "'--scenario'");
+    bad((char *[]){"udp-client", "--scen", NULL}, "needs a value", "'--scenario'");
+
+    /* Numbers are digits (and '-' where negatives make sense): strtol would
+     * also take a sign or leading spaces. */
+    bad((char *[]){"udp-client", "--port", "+80", NULL}, "port", "'+80'");
+    bad((char *[]){"udp-client", "--port", " 80", NULL}, "port", "' 80'");
+    bad((char *[]){"udp-client", "--port", "-0", NULL}, "port", "'-0'");
+    bad((char *[]){"udp-client", "--timeout", "+5", NULL}, "timeout", "'+5'");
+    bad((char *[]){"udp-client", "--timeout", "5 ", NULL}, "timeout", "'5 '");
+
+    /* A value on an option that takes none is named as such, with the option
+     * as written: getopt's optopt would be its value (1000 for --step), which
+     * is no letter: printed, it was a raw byte 0xe8 or a made-up '-M'. */
+    bad((char *[]){"udp-client", "--step=1", NULL}, "option '--step' takes no value", NULL);
+    bad((char *[]){"udp-client", "--quiet=yes", NULL}, "option '--quiet' takes no value", NULL);
+    bad((char *[]){"udp-client", "--qui=yes", NULL}, "option '--quiet' takes no value", NULL);
+
+    /* Abbreviations that fit several options are ambiguous, not unknown. */
+    bad((char *[]){"udp-client", "--s", NULL}, "ambiguous option '--s'", "--step, --scenario");
+    bad((char *[]){"udp-client", "--s=x", NULL}, "ambiguous option '--s'", "--step");
+    bad((char *[]){"udp-client", "--h", NULL}, "ambiguous option '--h'", "--help, --host");
+    bad((char *[]){"udp-client", "--nope=1", NULL}, "unknown option '--nope'", NULL);
+    bad((char *[]){"udp-client", "--p\xc3\xb6rt", NULL}, "unknown option '--p\\xc3\\xb6rt'", NULL);
 
     /* A bad value leaves the setting alone. */
     struct lab_cli c;
@@ -283,8 +313,101 @@ static void test_next(void)
     check_one_line(err, "udp-server", "needs a value", "'--bind'", (const char *)NULL);
 }
 
+/* Every byte of a usage line is printable ASCII. */
+static void check_printable(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        CHECK((*p >= 0x20 && *p < 0x7f) || (*p == '\n' && p[1] == '\0'),
+              "byte 0x%02x in usage line '%s'", *p, text);
+}
+
+/* A server's own options: a flag given a value, ambiguous abbreviations. */
+static void test_server_options(void)
+{
+    struct lab_cli c;
+    char err[1024];
+    static const struct {
+        const char *arg, *want;
+    } cases[] = {
+        {"--reuseaddr=yes", "option '--reuseaddr' takes no value"},
+        {"--reuse=1", "option '--reuseaddr' takes no value"},
+        {"--step=1", "option '--step' takes no value"},
+        {"--help=me", "option '--help' takes no value"},
+        {"--h", "ambiguous option '--h' (could be --help, --hold-ms)"},
+        {"--ho=5", "ambiguous option '--ho' (could be --hold-ms, " /* --host is a client's */},
+        {"--s", "ambiguous option '--s' (could be --step, --scenario)"},
+        {"--hold-ms", "option '--hold-ms' needs a value"},
+        {"-\xe8", "unknown option '-\\xe8'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lab_cli_init(&c, "close-server", 19001, 3000);
+        char *argv[] = {"close-server", (char *)cases[i].arg, NULL};
+        int handed = 0;
+        int argc = 2;
+        optind = 0;
+        capture_start();
+        int opt, rc;
+        while ((rc = lab_cli_next(&c, argc, argv, server_options, &opt)) > 0)
+            handed++;
+        capture_end(err, sizeof err);
+        if (strcmp(cases[i].arg, "--ho=5") == 0) {
+            /* "--ho" abbreviates only --hold-ms among a server's options. */
+            CHECK(rc == 0 && handed == 1 && opt == OPT_HOLD, "--ho=5 not taken as --hold-ms: %s",
+                  err);
+            continue;
+        }
+        CHECK(rc == -1, "'%s' accepted", cases[i].arg);
+        check_one_line(err, "close-server", cases[i].want, (const char *)NULL);
+        check_printable(err);
+    }
+}
+
+/* A program started with fds 0-2 closed gets them on /dev/null, so its first
+ * socket is not stdout; and SIGPIPE no longer kills it. */
+static void test_prog_init(void)
+{
+    int saved[3];
+    for (int fd = 0; fd < 3; fd++) {
+        saved[fd] = dup(fd);
+        CHECK_SYS(saved[fd]);
+    }
+    fflush(NULL);
+    close(STDIN_FILENO);
+    close(STDOUT_FILENO);
+    int rc = lab_prog_init();
+    int err = errno;
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    int in_flags = fcntl(STDIN_FILENO, F_GETFL), out_flags = fcntl(STDOUT_FILENO, F_GETFL);
+    struct stat st;
+    int out_stat = fstat(STDOUT_FILENO, &st);
+    struct sigaction sa;
+    sigaction(SIGPIPE, NULL, &sa);
+    if (s >= 0)
+        close(s);
+    for (int fd = 0; fd < 3; fd++) {
+        CHECK_SYS(dup2(saved[fd], fd));
+        close(saved[fd]);
+    }
+    CHECK(rc == 0, "lab_prog_init failed: %s", lab_errno_name(err));
+    CHECK(s > 2, "the first socket became fd %d", s);
+    CHECK(in_flags >= 0 && out_flags >= 0, "fd 0 or 1 still closed");
+    CHECK((in_flags & O_ACCMODE) == O_RDWR, "fd 0 not read-write");
+    CHECK(out_stat == 0 && S_ISCHR(st.st_mode), "fd 1 is not /dev/null");
+    CHECK(sa.sa_handler == SIG_IGN, "SIGPIPE not ignored");
+    /* With everything open, nothing changes. */
+    int fd0 = dup(0);
+    CHECK_SYS(fd0);
+    close(fd0);
+    CHECK_SYS(lab_prog_init());
+    fd0 = dup(0);
+    CHECK_SYS(fd0);
+    close(fd0);
+}
+
 int main(void)
 {
+    test_prog_init();
+    test_server_options();
     test_common_options();
     test_bad_options();
     test_scenario_and_usage();

@@ -68,12 +68,18 @@ static void test_resolve(void)
     resolve_ok("0.0.0.0", 0, SOCK_STREAM, &ep);
     expect_format(&ep, "0.0.0.0:0");
 
-    resolve_bad("300.1.1.1", "300.1.1.1");
+    /* Digits and dots are an address, never a name for DNS: said so without
+     * asking a resolver (whose answer would be "temporary failure", slowly). */
+    resolve_bad("300.1.1.1", "'300.1.1.1' (not an IPv4 address");
+    resolve_bad("1.2.3", "'1.2.3' (not an IPv4 address");
+    resolve_bad("1.2.3.4.5", "not an IPv4 address");
+    resolve_bad("80", "not an IPv4 address");
+    resolve_bad("1:2:3:4:5:6:7:8:9", "'1:2:3:4:5:6:7:8:9' (not an IPv6 address)");
     resolve_bad("not a host!!", "not a host!!");
     resolve_bad("", "empty");
     resolve_bad("[]", "empty");
     resolve_bad("[::1", "[::1");
-    resolve_bad("::1::2", "::1::2");
+    resolve_bad("::1::2", "not an IPv6 address");
 }
 
 static void test_format(void)

@@ -166,6 +166,8 @@ static void test_color(void)
     lab_narrator_init(&n, "server", 0, tty);
     CHECK(n.color == 1, "no colour on a TTY");
     lab_say(&n, "got FIN state=CLOSE_WAIT, errno=EPIPE done");
+    /* Inside quotes (escaped network bytes) a "state=" is data: not coloured. */
+    lab_say(&n, "read() -> \"\\\"  state=TIME_WAIT  errno=EPERM\\\\\"  state=ESTABLISHED");
     lab_explain(&n, "why");
 
     /* A pty hands bytes over asynchronously: collect until the last line is in. */
@@ -182,6 +184,13 @@ static void test_color(void)
           buf);
     CHECK(strstr(buf, "\033[31merrno=EPIPE\033[0m done") != NULL, "errno= not highlighted: '%s'",
           buf);
+    CHECK(
+        strstr(buf, "\\\"  state=TIME_WAIT  errno=EPERM\\\\\"  \033[32mstate=ESTABLISHED\033[0m") !=
+            NULL,
+        "quoted data highlighted or real field not: '%s'", buf);
+    CHECK(strstr(buf, "\033[32mstate=TIME_WAIT") == NULL &&
+              strstr(buf, "\033[31merrno=EPERM") == NULL,
+          "a fake field in quotes was coloured: '%s'", buf);
     CHECK(strstr(buf, "server") != NULL && strstr(buf, "got FIN ") != NULL,
           "event text missing: '%s'", buf);
     CHECK(strstr(buf, "                \033[2mwhy\033[0m") != NULL,
@@ -249,6 +258,13 @@ static void test_escape(void)
     escape_is("", 0, 64, "");
     escape_is("", 0, 1, "");
     escape_is("a\nb\r\tc\\", 7, 64, "a\\nb\\r\\tc\\\\");
+    /* Quotes are escaped: quoted network data cannot close its quotes and add
+     * a field of its own to the line. */
+    escape_is("\"", 1, 64, "\\\"");
+    escape_is("\"  state=TIME_WAIT  errno=EPERM", 31, 64, "\\\"  state=TIME_WAIT  errno=EPERM");
+    escape_is("\\\"", 2, 64, "\\\\\\\"");
+    escape_is("a\"b", 3, 4, "...");
+    escape_is("a\"b", 3, 5, "a\\\"b");
     escape_is("\0\x01\x1b\x7f\x80\xff", 6, 64, "\\x00\\x01\\x1b\\x7f\\x80\\xff");
     escape_is(" ~", 2, 64, " ~");            /* printable edges */
     escape_is("ab\0cd", 5, 64, "ab\\x00cd"); /* NUL in data is data, not an end */

@@ -323,9 +323,57 @@ static void test_wait_and_clock(void)
     CHECK(lab_now_ms() >= t0 + dt, "clock went back");
 }
 
+static void test_deadline_and_backoff(void)
+{
+    long long now = lab_now_ms();
+    CHECK(lab_ms_left(now - 5) == 0, "a passed deadline has time left");
+    int left = lab_ms_left(now + 1000);
+    CHECK(left > 900 && left <= 1000, "%d ms left of 1000", left);
+    CHECK(lab_ms_left(now + 100000000000LL) > 0, "a far deadline overflowed");
+
+    /* Short pauses right after a change, then longer ones up to the cap: the
+     * first LAB_BACKOFF_FAST polls take about 1 ms each, the next few double. */
+    struct lab_backoff b = {0};
+    long long t0 = lab_now_ms();
+    for (int i = 0; i < LAB_BACKOFF_FAST; i++)
+        CHECK_SYS(lab_backoff_pause(&b, -1));
+    long long fast = lab_now_ms() - t0;
+    CHECK(fast >= LAB_BACKOFF_FAST && fast < 10 * LAB_BACKOFF_FAST, "%d fast pauses took %lld ms",
+          LAB_BACKOFF_FAST, fast);
+    t0 = lab_now_ms();
+    for (int i = 0; i < 8; i++) /* 2 4 8 16 32 50 50 50 */
+        CHECK_SYS(lab_backoff_pause(&b, -1));
+    long long slow = lab_now_ms() - t0;
+    CHECK(slow >= 212 && slow < 600, "8 backed-off pauses took %lld ms, want about 212", slow);
+    lab_backoff_reset(&b);
+    t0 = lab_now_ms();
+    CHECK_SYS(lab_backoff_pause(&b, -1));
+    CHECK(lab_now_ms() - t0 < 40, "no short pause after a reset");
+
+    /* A pipe whose reader has gone: noticed without writing, and a pause
+     * watching it ends at once with EPIPE. */
+    int fds[2];
+    CHECK_SYS(pipe(fds));
+    CHECK(lab_reader_gone(fds[1]) == 0, "a pipe with a reader counts as gone");
+    close(fds[0]);
+    CHECK(lab_reader_gone(fds[1]) == 1, "a pipe without reader not noticed");
+    for (int i = 0; i < LAB_BACKOFF_FAST + 10; i++)
+        (void)lab_backoff_pause(&b, -1);
+    t0 = lab_now_ms();
+    CHECK_ERRNO(lab_backoff_pause(&b, fds[1]), EPIPE);
+    CHECK(lab_now_ms() - t0 < 20, "the pause did not end at once");
+    close(fds[1]);
+    int null = open("/dev/null", O_WRONLY);
+    CHECK_SYS(null);
+    CHECK(lab_reader_gone(null) == 0, "/dev/null counts as gone");
+    CHECK_SYS(lab_backoff_pause(&b, null));
+    close(null);
+}
+
 int main(void)
 {
     int fd0 = test_lowest_free_fd();
+    test_deadline_and_backoff();
     test_listen();
     test_reuseaddr_time_wait(0);
     test_reuseaddr_time_wait(1);
