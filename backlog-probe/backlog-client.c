@@ -132,7 +132,18 @@ static int parse_args(struct options *o, int argc, char *argv[])
     }
     if (rc < 0 || probe_cli_finish(&o->cli, argc, argv, &o->scenario, &o->ep) < 0)
         return -1;
+    if (o->cli.help)
+        return 0;
     enum probe_scenario sc = o->scenario;
+    /* ack-overflow paces itself (each wait bounded by --timeout) and sends on
+     * its own: these would be silently ignored. */
+    if (sc == SC_ACK_OVERFLOW && (o->send || o->deadline_ms != 0)) {
+        lab_usage_error(PROG,
+                        "%s has no use in scenario ack-overflow (it sends one byte on each "
+                        "connection itself, each wait bounded by --timeout)",
+                        o->send ? "--send" : "--deadline");
+        return -1;
+    }
     if (o->deadline_ms == 0)
         o->deadline_ms = sc == SC_DRAIN ? 3000 : 2000;
     if (o->connections == 0 && sc != SC_ACK_OVERFLOW)
@@ -558,9 +569,10 @@ static void await_first_byte(const struct options *o, struct conn *c,
                              unsigned long long overflows_before)
 {
     long long deadline = lab_now_ms() + o->cli.timeout_ms;
+    struct lab_backoff pace = {0};
     for (;;) {
         struct pollfd p = {.fd = c->fd, .events = POLLIN, .revents = 0};
-        (void)poll(&p, 1, 1);
+        (void)poll(&p, 1, lab_backoff_next(&pace)); /* slower as the wait lasts */
         if (p.revents & (POLLERR | POLLHUP)) {
             finish_conn(c, 0);
             return;
@@ -701,6 +713,10 @@ static long vm_hwm_kb(void)
 
 int main(int argc, char *argv[])
 {
+    if (lab_prog_init() < 0) {
+        perror(PROG);
+        return 1;
+    }
     struct options o;
     memset(&o, 0, sizeof o);
     if (parse_args(&o, argc, argv) < 0)

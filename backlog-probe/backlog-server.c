@@ -433,6 +433,10 @@ static void service_accepted(const struct lab_narrator *n, struct accepted *acc,
 
 int main(int argc, char *argv[])
 {
+    if (lab_prog_init() < 0) { /* fds 0-2 open, SIGPIPE ignored */
+        perror(PROG);
+        return 1;
+    }
     struct options o;
     memset(&o, 0, sizeof o);
     if (parse_args(&o, argc, argv) < 0)
@@ -589,11 +593,15 @@ int main(int argc, char *argv[])
     long long start = lab_now_ms(), first_queued_at = -1, last_change = start;
     long long last_census = 0, last_print = 0, census_every = 20, last_probe = 0;
     int refilled_said = 0, last_syn_recv = 0;
+    struct lab_backoff pace = {0};
     struct census cs;
     memset(&cs, 0, sizeof cs);
 
     for (;;) {
         long long now = lab_now_ms();
+        /* Quiet for a while (the pacing at its slowest): the counters and the
+         * sock_diag census, which cost far more than TCP_INFO, less often. */
+        long long every = pace.polls > LAB_BACKOFF_FAST + 10 ? 250 : 20;
         if (lab_tcp_listen_queue(lfd, &queued, &limit) < 0) {
             lab_say(&n, "TCP_INFO on the listener: errno=%s", lab_errno_name(errno));
             status = 1;
@@ -603,12 +611,14 @@ int main(int argc, char *argv[])
         if (drops != last_drops) {
             seen = 1; /* a SYN or ACK for us was dropped: clients are here */
             last_drops = drops;
+            lab_backoff_reset(&pace);
         }
         if (queued != last_queued) {
             if (queued > 0 && first_queued_at < 0)
                 first_queued_at = now;
             seen = 1;
             last_change = now;
+            lab_backoff_reset(&pace);
             if (queued > peak)
                 peak = queued;
             int full = queued > limit;
@@ -625,7 +635,7 @@ int main(int argc, char *argv[])
             }
             last_queued = queued;
             say_counter_changes(&n, last, base);
-        } else if (now - last_probe >= 20) {
+        } else if (now - last_probe >= every) {
             last_probe = now;
             unsigned long long probe[PROBE_NCOUNTERS];
             probe_read_counters(probe);
@@ -636,6 +646,7 @@ int main(int argc, char *argv[])
                 if (o.defer_accept > 0 && probe[PC_DEFER_ACCEPT_DROP] != last[PC_DEFER_ACCEPT_DROP])
                     seen = 1;
                 last_change = now;
+                lab_backoff_reset(&pace);
                 say_counter_changes(&n, last, base);
                 last_print = now;
             }
@@ -656,7 +667,8 @@ int main(int argc, char *argv[])
             service_accepted(&n, acc, &nacc);
 
         /* Every 20 ms or so once things are quiet: is any client connection left? */
-        if (now - last_census >= census_every && (!seen || now - last_change >= 5)) {
+        if (now - last_census >= (census_every > every ? census_every : every) &&
+            (!seen || now - last_change >= 5)) {
             int failed = take_census(bound.ss.ss_family, lab_endpoint_port(&bound), &cs);
             /* A dump of thousands of sockets costs milliseconds: space them out. */
             last_census = lab_now_ms();
@@ -674,6 +686,7 @@ int main(int argc, char *argv[])
                     lab_explain(&n, "their final ACK met a full accept queue and was "
                                     "dropped; the SYN-ACK will be resent");
                 last_syn_recv = cs.syn_recv;
+                lab_backoff_reset(&pace);
             }
             int alive = cs.syn_recv + cs.server_side + cs.client_side;
             if (alive > 0)
@@ -687,8 +700,12 @@ int main(int argc, char *argv[])
             status = 1;
             break;
         }
-        /* Pacing only: TCP_INFO is cheap, and 1 ms keeps the narration in order. */
-        lab_pause_ms(1);
+        /* Pacing only: 1 ms while things change keeps the narration in order;
+         * while nothing does, up to 50 ms, so an idle server costs no CPU. A
+         * reader of our narration that went away (| head -1) ends the run at
+         * once, cleanly: there is nobody left to show anything to. */
+        if (lab_backoff_pause(&pace, STDOUT_FILENO) < 0)
+            break;
     }
 
     if (status == 0) {

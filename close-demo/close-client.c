@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +37,7 @@ struct client {
     struct lab_narrator n;
     enum close_scenario scenario;
     long bytes;
+    int bytes_given; /* --bytes was given */
     struct lab_endpoint server;
     int fd; /* -1 once closed */
 };
@@ -81,6 +81,7 @@ static int parse_args(struct client *c, int argc, char *argv[])
         case OPT_BYTES:
             if (lab_cli_long(PROG, "bytes", optarg, 0, 1L << 30, &c->bytes) < 0)
                 return -1;
+            c->bytes_given = 1;
             break;
         default:
             return lab_cli_unknown(&c->cli, opt, argv);
@@ -88,16 +89,45 @@ static int parse_args(struct client *c, int argc, char *argv[])
     }
     if (more < 0)
         return -1;
-    int sc;
+    int sc = 0;
     if (lab_cli_finish(&c->cli, argc, argv, close_scenario_names, &sc, SOCK_STREAM, &c->server) < 0)
         return -1;
     c->scenario = (enum close_scenario)sc;
+    /* An option the scenario never uses would be silently ignored: refuse it. */
+    if (c->bytes_given && !c->cli.help && c->scenario != SC_LARGE_TRANSFER) {
+        lab_usage_error(PROG, "--bytes has no use in scenario %s (only large-transfer sends them)",
+                        close_scenario_names[c->scenario]);
+        return -1;
+    }
     return 0;
 }
 
+/* A failed call, narrated with its errno and, where the server did something
+ * this scenario does not expect, the likely cause; exit status 1. */
 static int fail(const struct client *c, const char *what)
 {
-    lab_say_errno(&c->n, errno, "%s failed", what);
+    int err = errno;
+    if (err == ETIMEDOUT)
+        lab_say_errno(&c->n, err, "%s: the server did not answer within --timeout %d ms", what,
+                      c->cli.timeout_ms);
+    else if (err == ECONNRESET || err == EPIPE || err == ENOTCONN)
+        lab_say_errno(&c->n, err,
+                      "%s failed: the server reset the connection (does it run another "
+                      "scenario?)",
+                      what);
+    else
+        lab_say_errno(&c->n, err, "%s failed", what);
+    return 1;
+}
+
+/* The server did something this scenario never makes it do: say what, and
+ * the likely cause; exit status 1. */
+static int surprise(const struct client *c, const char *what)
+{
+    lab_say_fd(&c->n, c->fd,
+               "unexpected: %s (does close-server run another scenario? give both "
+               "ends the same --scenario)",
+               what);
     return 1;
 }
 
@@ -118,11 +148,17 @@ static int send_text(const struct client *c, const char *text)
     return 0;
 }
 
-/* Read once (bounded) and narrate; bytes, 0 on EOF, -1 with errno. */
-static ssize_t read_once(const struct client *c)
+/* Read once, by deadline (one --timeout for a whole exchange), and narrate;
+ * bytes, 0 on EOF, -1 with errno (ETIMEDOUT once the deadline passed). */
+static ssize_t read_once(const struct client *c, long long deadline)
 {
     char buf[512], shown[160];
-    ssize_t r = lab_read_bounded(c->fd, buf, sizeof buf, c->cli.timeout_ms);
+    int left = lab_ms_left(deadline);
+    if (left == 0) {
+        errno = ETIMEDOUT;
+        return -1;
+    }
+    ssize_t r = lab_read_bounded(c->fd, buf, sizeof buf, left);
     if (r > 0)
         lab_say_fd(&c->n, c->fd, "read() -> %zd bytes \"%s\"", r,
                    lab_escape(buf, (size_t)r, shown, sizeof shown));
@@ -158,7 +194,7 @@ static int active_close(struct client *c)
 
 static int graceful(struct client *c)
 {
-    static const char *const messages[] = {"hello 1\n", "hello 2\n", "bye\n"};
+    static const char *const messages[] = {CLOSE_FIRST_GRACEFUL, "hello 2\n", "bye\n"};
     for (size_t i = 0; i < 3; i++)
         if (send_text(c, messages[i]) != 0)
             return 1;
@@ -167,7 +203,7 @@ static int graceful(struct client *c)
 
 static int half_close(struct client *c)
 {
-    if (send_text(c, "question\n") != 0)
+    if (send_text(c, CLOSE_FIRST_HALF_CLOSE) != 0)
         return 1;
     struct lab_endpoint local, peer; /* once the fd reports CLOSE, getpeername fails */
     if (closing_tuple(c->fd, &local, &peer) < 0)
@@ -183,13 +219,19 @@ static int half_close(struct client *c)
     lab_say_fd(&c->n, c->fd, "shutdown(SHUT_WR): our FIN is sent and ACKed");
     lab_explain(&c->n, "We told the server 'no more data from me'; the fd stays open and");
     lab_explain(&c->n, "can still read. The server sees EOF, yet may keep sending.");
-    ssize_t r = read_once(c);
-    if (r <= 0)
-        return r < 0 ? fail(c, "read()") : 1;
+    long long deadline = lab_now_ms() + c->cli.timeout_ms;
+    ssize_t r = read_once(c, deadline);
+    if (r < 0)
+        return fail(c, "read()");
+    if (r == 0)
+        return surprise(c, "EOF before any reply: the server closed without answering our "
+                           "half-close");
     lab_explain(&c->n, "Data still arrives after our own FIN: a TCP connection is two");
     lab_explain(&c->n, "independent byte streams, and we closed only ours.");
-    if ((r = read_once(c)) != 0)
-        return r < 0 ? fail(c, "read()") : 1;
+    if ((r = read_once(c, deadline)) < 0)
+        return fail(c, "read()");
+    if (r > 0)
+        return surprise(c, "more data where the server's EOF should come");
     lab_explain(&c->n, "The server's FIN: we ACKed it and the fd now reports CLOSE. The");
     lab_explain(&c->n, "TIME_WAIT that follows is a separate kernel object:");
     struct lab_conn conn;
@@ -207,11 +249,13 @@ static int half_close(struct client *c)
 
 static int server_first(struct client *c)
 {
-    if (send_text(c, "hello\n") != 0)
+    if (send_text(c, CLOSE_FIRST_SERVER_FIRST) != 0)
         return 1;
-    ssize_t r = read_once(c);
-    if (r != 0)
-        return r < 0 ? fail(c, "read()") : 1;
+    ssize_t r = read_once(c, lab_now_ms() + c->cli.timeout_ms);
+    if (r < 0)
+        return fail(c, "read()");
+    if (r > 0)
+        return surprise(c, "data where the server's EOF should come");
     lab_explain(&c->n, "The server closed first: its FIN put us in CLOSE_WAIT until we close()");
     lab_explain(&c->n, "too. Our kernel delays the ACK of that FIN; if we close quickly, our");
     lab_explain(&c->n, "FIN carries it and the close takes three segments. The server owns");
@@ -226,21 +270,28 @@ static int server_first(struct client *c)
 
 static int unread_data(struct client *c)
 {
-    if (send_text(c, "a request the server will never read\n") != 0)
+    if (send_text(c, CLOSE_FIRST_UNREAD_DATA) != 0)
         return 1;
     int state;
-    if (lab_wait_fd_state(c->fd, LAB_STATE_BIT(LAB_TCP_CLOSE), c->cli.timeout_ms, &state) < 0)
+    /* CLOSE_WAIT too: a server that read our request closes with a FIN. */
+    if (lab_wait_fd_state(c->fd, LAB_STATE_BIT(LAB_TCP_CLOSE) | LAB_STATE_BIT(LAB_TCP_CLOSE_WAIT),
+                          c->cli.timeout_ms, &state) < 0)
         return fail(c, "waiting for the server's RST");
+    if (state == LAB_TCP_CLOSE_WAIT)
+        return surprise(c, "the server closed with a FIN, not an RST: it read our request");
     int unread = lab_unread_bytes(c->fd);
     if (unread < 0)
         return fail(c, "ioctl(FIONREAD)");
     lab_say_fd(&c->n, c->fd, "the server's RST arrived; %d bytes wait unread", unread);
     lab_explain(&c->n, "The RST killed the connection, but what arrived before it is still");
     lab_explain(&c->n, "in our receive queue, and read() hands it out first.");
-    ssize_t r = read_once(c);
+    long long deadline = lab_now_ms() + c->cli.timeout_ms;
+    ssize_t r = read_once(c, deadline);
+    if (r < 0 && errno == ECONNRESET)
+        return surprise(c, "nothing was queued before the RST: the server sent no reply");
     if (r <= 0)
-        return r < 0 ? fail(c, "read()") : 1;
-    r = read_once(c);
+        return r < 0 ? fail(c, "read()") : surprise(c, "EOF where the queued reply should come");
+    r = read_once(c, deadline);
     if (r >= 0 || errno != ECONNRESET) {
         lab_say(&c->n, "expected ECONNRESET after the queued data");
         return 1;
@@ -254,7 +305,7 @@ static int unread_data(struct client *c)
 
 static int linger0(struct client *c)
 {
-    if (send_text(c, "hello, and goodbye\n") != 0)
+    if (send_text(c, CLOSE_FIRST_LINGER0) != 0)
         return 1;
     struct lab_endpoint local, peer;
     struct linger lg = {.l_onoff = 1, .l_linger = 0};
@@ -281,17 +332,28 @@ static int linger0(struct client *c)
 
 static int close_wait_leak(struct client *c)
 {
-    if (send_text(c, "hello\n") != 0)
+    if (send_text(c, CLOSE_FIRST_CLOSE_WAIT_LEAK) != 0)
         return 1;
     struct lab_endpoint local, peer;
     if (close_noting_tuple(c, "close()", &local, &peer) != 0)
         return 1;
     lab_say(&c->n, "close(): the kernel sends our FIN");
     struct lab_conn conn;
-    int rc = lab_diag_wait((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss,
-                           LAB_STATE_BIT(LAB_TCP_FIN_WAIT2), c->cli.timeout_ms, &conn);
-    if (rc <= 0) {
-        lab_say(&c->n, "never saw FIN_WAIT2 (unexpected)");
+    /* Wait for whatever follows FIN_WAIT1, and judge it: FIN_WAIT2 is the
+     * lesson; the server's FIN (TIME_WAIT, CLOSING) or RST (gone) is not. */
+    int rc = lab_watch_wait((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss,
+                            ~LAB_STATE_BIT(LAB_TCP_FIN_WAIT1), c->cli.timeout_ms, &conn);
+    if (rc < 0)
+        return fail(c, "waiting for FIN_WAIT2");
+    if (rc == 0) {
+        lab_say(&c->n, "unexpected: the connection is gone, the server reset it (does it run "
+                       "another scenario?)  state=CLOSE");
+        return 1;
+    }
+    if (conn.state != LAB_TCP_FIN_WAIT2) {
+        lab_say_conn(&c->n, &conn,
+                     "unexpected: the server closed too, a close-wait-leak server never does "
+                     "(another scenario, or --hold-ms 0?):");
         return 1;
     }
     lab_say_conn(&c->n, &conn, "sock_diag:");
@@ -304,7 +366,7 @@ static int close_wait_leak(struct client *c)
 
 static int reconnect(struct client *c)
 {
-    if (send_text(c, "first connection\n") != 0)
+    if (send_text(c, CLOSE_FIRST_RECONNECT) != 0)
         return 1;
     lab_step(&c->n, c->cli.step, "connect() again on the connected socket");
     if (connect(c->fd, (struct sockaddr *)&c->server.ss, c->server.len) == 0) {
@@ -369,6 +431,10 @@ static int large_transfer(struct client *c)
 
 int main(int argc, char *argv[])
 {
+    if (lab_prog_init() < 0) {
+        perror(PROG);
+        return 1;
+    }
     struct client c;
     memset(&c, 0, sizeof c);
     c.fd = -1;
@@ -378,7 +444,6 @@ int main(int argc, char *argv[])
         usage();
         return 0;
     }
-    signal(SIGPIPE, SIG_IGN); /* a vanished peer must be an errno, not a dead process */
     lab_narrator_init(&c.n, "client", c.cli.quiet, stdout);
 
     char addr[LAB_ENDPOINT_STRLEN], from[LAB_ENDPOINT_STRLEN];

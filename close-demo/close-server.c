@@ -14,10 +14,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "lab_cli.h"
@@ -38,11 +38,17 @@ struct server {
     struct lab_narrator n;
     enum close_scenario scenario;
     int hold_ms;
+    int hold_given; /* --hold-ms was given */
     int reuseaddr;
     struct lab_endpoint bind_ep;
     int listener;
-    int conn; /* the accepted connection, -1 once closed */
+    int conn;          /* the accepted connection, -1 once closed */
+    size_t first_seen; /* how many of the client's first bytes matched its scenario's */
 };
+
+/* Reads narrated one line each before the rest are only counted: a client
+ * that trickles bytes must not get one line per byte. */
+#define READS_SHOWN 5
 
 enum { OPT_HOLD = LAB_OPT_FIRST_PRIVATE, OPT_REUSEADDR };
 
@@ -87,6 +93,7 @@ static int parse_args(struct server *s, int argc, char *argv[])
             if (lab_cli_long(PROG, "hold-ms", optarg, 0, 600000, &v) < 0)
                 return -1;
             s->hold_ms = (int)v;
+            s->hold_given = 1;
             break;
         case OPT_REUSEADDR:
             s->reuseaddr = 1;
@@ -97,11 +104,20 @@ static int parse_args(struct server *s, int argc, char *argv[])
     }
     if (more < 0)
         return -1;
-    int sc;
+    int sc = 0;
     if (lab_cli_finish(&s->cli, argc, argv, close_scenario_names, &sc, SOCK_STREAM, &s->bind_ep) <
         0)
         return -1;
     s->scenario = (enum close_scenario)sc;
+    /* An option the scenario never uses would be silently ignored: refuse it. */
+    if (s->hold_given && !s->cli.help && s->scenario != SC_GRACEFUL &&
+        s->scenario != SC_HALF_CLOSE && s->scenario != SC_CLOSE_WAIT_LEAK) {
+        lab_usage_error(PROG,
+                        "--hold-ms has no use in scenario %s (only graceful, half-close and "
+                        "close-wait-leak hold CLOSE_WAIT)",
+                        close_scenario_names[s->scenario]);
+        return -1;
+    }
     return 0;
 }
 
@@ -113,41 +129,131 @@ static int conn_close(struct server *s)
     return rc;
 }
 
-/* The step a system call failed at: narrated with its errno, exit status 1. */
+/* The step a system call failed at: narrated with its errno and, where the
+ * client did something this scenario does not expect, the likely cause; exit
+ * status 1. */
 static int fail(const struct server *s, const char *what)
 {
-    lab_say_errno(&s->n, errno, "%s failed", what);
+    int err = errno;
+    if (err == ETIMEDOUT)
+        lab_say_errno(&s->n, err, "%s: the client did not finish within --timeout %d ms", what,
+                      s->cli.timeout_ms);
+    else if (err == ECONNRESET || err == EPIPE)
+        lab_say_errno(&s->n, err,
+                      "%s failed: the client reset the connection (does it run another "
+                      "scenario?)",
+                      what);
+    else
+        lab_say_errno(&s->n, err, "%s failed", what);
     return 1;
 }
 
-/* Read and narrate until EOF; total bytes, or -1 with errno (ECONNRESET...). */
-static long read_to_eof(const struct server *s, int fd, int show_bytes)
+/* Abort the connection: RST, so that a client stuck in another scenario's
+ * wait learns at once that this run is over. */
+static void conn_abort(struct server *s)
+{
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    if (setsockopt(s->conn, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) < 0)
+        lab_say_errno(&s->n, errno, "setsockopt(SO_LINGER) failed");
+    conn_close(s);
+    lab_say(&s->n, "close() with SO_LINGER {1, 0}: RST, so that the client stops too");
+}
+
+/* The client's first bytes tell which scenario it plays (scenarios.h): 0 while
+ * they fit ours (or once they did), 1 after saying which one it seems to run
+ * and resetting the connection. */
+static int check_client(struct server *s, const char *buf, size_t len)
+{
+    const struct close_first_bytes *want = &close_first[s->scenario];
+    if (s->first_seen >= want->len || len == 0)
+        return 0;
+    size_t n = len < want->len - s->first_seen ? len : want->len - s->first_seen;
+    if (memcmp(buf, want->bytes + s->first_seen, n) == 0) {
+        s->first_seen += n;
+        return 0;
+    }
+    /* What the client sent from its first byte on, to compare with each scenario. */
+    char got[64];
+    size_t have = s->first_seen;
+    memcpy(got, want->bytes, have);
+    size_t more = len < sizeof got - have ? len : sizeof got - have;
+    memcpy(got + have, buf, more);
+    have += more;
+    const char *theirs = NULL;
+    for (int i = 0; close_scenario_names[i] != NULL; i++) {
+        size_t k = have < close_first[i].len ? have : close_first[i].len;
+        if (i != (int)s->scenario && memcmp(got, close_first[i].bytes, k) == 0)
+            theirs = close_scenario_names[i];
+    }
+    char shown[160], wanted[80];
+    lab_escape(got, have, shown, sizeof shown);
+    lab_escape(want->bytes, want->len, wanted, sizeof wanted);
+    if (theirs != NULL)
+        lab_say(&s->n,
+                "unexpected: the client sent \"%s\", a %s client starts with \"%s\": the "
+                "client runs scenario %s; give both ends the same --scenario",
+                shown, close_scenario_names[s->scenario], wanted, theirs);
+    else
+        lab_say(&s->n,
+                "unexpected: the client sent \"%s\", a %s client starts with \"%s\": the "
+                "other end runs another scenario or is no close-client",
+                shown, close_scenario_names[s->scenario], wanted);
+    conn_abort(s);
+    return 1;
+}
+
+/* lab_read_bounded within one deadline for a whole wait: a client that keeps
+ * sending a byte now and then cannot stretch it (ETIMEDOUT once it passed). */
+static ssize_t read_by(int fd, void *buf, size_t len, long long deadline)
+{
+    int left = lab_ms_left(deadline);
+    if (left == 0) {
+        errno = ETIMEDOUT;
+        return -1;
+    }
+    return lab_read_bounded(fd, buf, len, left);
+}
+
+/* After READS_SHOWN narrated reads, one line for the ones only counted. */
+static void say_hidden_reads(const struct server *s, long calls, long bytes)
+{
+    if (calls > 0)
+        lab_say(&s->n, "... and %ld more read() calls with %ld bytes, not shown one by one", calls,
+                bytes);
+}
+
+/* Read and narrate until EOF, all within one --timeout; 0, or 1 after
+ * narrating what went wrong (a failed read, or a client of another scenario). */
+static int read_to_eof(struct server *s, int fd)
 {
     char buf[65536];
-    long total = 0, reads = 0;
+    long reads = 0, hidden_bytes = 0;
+    long long deadline = lab_now_ms() + s->cli.timeout_ms;
     for (;;) {
-        ssize_t r = lab_read_bounded(fd, buf, sizeof buf, s->cli.timeout_ms);
+        ssize_t r = read_by(fd, buf, sizeof buf, deadline);
+        if (r <= 0)
+            say_hidden_reads(s, reads - READS_SHOWN, hidden_bytes);
         if (r < 0)
-            return -1;
+            return fail(s, "read()");
         if (r == 0)
             break;
-        total += r;
-        reads++;
-        if (show_bytes) {
+        if (check_client(s, buf, (size_t)r) != 0)
+            return 1;
+        if (reads++ < READS_SHOWN) {
             char text[160];
             lab_say_fd(&s->n, fd, "read() -> %zd bytes \"%s\"", r,
                        lab_escape(buf, (size_t)r, text, sizeof text));
+        } else {
+            hidden_bytes += r;
         }
     }
-    if (!show_bytes)
-        lab_say(&s->n, "read %ld bytes in %ld read() calls", total, reads);
     lab_say_fd(&s->n, fd, "read() -> 0: EOF");
     lab_explain(&s->n, "The client's FIN was queued behind its data, so every byte came");
     lab_explain(&s->n, "out first; read() returns 0 only after the last one. The FIN moved");
     lab_explain(&s->n, "our socket to CLOSE_WAIT, where it stays until we close(). Our kernel");
     lab_explain(&s->n, "ACKs that FIN on its own, but delays the ACK (about 40 ms here,");
     lab_explain(&s->n, "200 ms at most) in case our FIN or data can carry it.");
-    return total;
+    return 0;
 }
 
 static int passive_close(struct server *s)
@@ -180,8 +286,8 @@ static int hold_in_close_wait(struct server *s)
 static int graceful(struct server *s)
 {
     int fd = s->conn;
-    if (read_to_eof(s, fd, 1) < 0)
-        return fail(s, "read()");
+    if (read_to_eof(s, fd) != 0)
+        return 1;
     hold_in_close_wait(s);
     return passive_close(s);
 }
@@ -189,8 +295,8 @@ static int graceful(struct server *s)
 static int half_close(struct server *s)
 {
     int fd = s->conn;
-    if (read_to_eof(s, fd, 1) < 0)
-        return fail(s, "read()");
+    if (read_to_eof(s, fd) != 0)
+        return 1;
     lab_explain(&s->n, "EOF means the client will send nothing more. It does not mean it");
     lab_explain(&s->n, "stopped reading: a half-closed connection still carries our data.");
     hold_in_close_wait(s);
@@ -225,8 +331,10 @@ static int server_first(struct server *s)
     ssize_t r = lab_read_bounded(fd, buf, sizeof buf, s->cli.timeout_ms);
     if (r < 0)
         return fail(s, "read()");
+    if (check_client(s, buf, (size_t)r) != 0)
+        return 1;
     lab_say_fd(&s->n, fd, "read() -> %zd bytes \"%s\"", r,
-               lab_escape(buf, (size_t)(r > 0 ? r : 0), text, sizeof text));
+               lab_escape(buf, (size_t)r, text, sizeof text));
 
     struct lab_endpoint local, peer;
     if (closing_tuple(fd, &local, &peer) < 0)
@@ -268,8 +376,25 @@ static int server_first(struct server *s)
 static int unread_data(struct server *s)
 {
     int fd = s->conn;
-    if (lab_wait_fd(fd, POLLIN, s->cli.timeout_ms) <= 0)
+    int ready = lab_wait_fd(fd, POLLIN, s->cli.timeout_ms);
+    if (ready <= 0) {
+        if (ready == 0)
+            errno = ETIMEDOUT;
         return fail(s, "waiting for the client's request");
+    }
+    /* Look without reading (MSG_PEEK): the lesson needs the bytes left unread. */
+    char peek[64];
+    ssize_t seen = recv(fd, peek, sizeof peek, MSG_PEEK | MSG_DONTWAIT);
+    if (seen < 0)
+        return fail(s, "recv(MSG_PEEK)");
+    if (check_client(s, peek, (size_t)seen) != 0)
+        return 1;
+    if (seen == 0) {
+        lab_say_fd(&s->n, fd,
+                   "EOF where this scenario expects a request: the client closed (does "
+                   "it run another scenario?)");
+        return 1;
+    }
     int unread = lab_unread_bytes(fd);
     lab_say_fd(&s->n, fd, "the client's request arrived: %d bytes we will not read", unread);
     static const char reply[] = "reply before the reset\n";
@@ -302,15 +427,25 @@ static int expect_reset(struct server *s)
 {
     int fd = s->conn;
     char buf[256], text[160];
+    long reads = 0, hidden_bytes = 0;
+    long long deadline = lab_now_ms() + s->cli.timeout_ms;
     for (;;) {
-        ssize_t r = lab_read_bounded(fd, buf, sizeof buf, s->cli.timeout_ms);
+        ssize_t r = read_by(fd, buf, sizeof buf, deadline);
         if (r > 0) {
-            lab_say_fd(&s->n, fd, "read() -> %zd bytes \"%s\"", r,
-                       lab_escape(buf, (size_t)r, text, sizeof text));
+            if (check_client(s, buf, (size_t)r) != 0)
+                return 1;
+            if (reads++ < READS_SHOWN)
+                lab_say_fd(&s->n, fd, "read() -> %zd bytes \"%s\"", r,
+                           lab_escape(buf, (size_t)r, text, sizeof text));
+            else
+                hidden_bytes += r;
             continue;
         }
+        say_hidden_reads(s, reads - READS_SHOWN, hidden_bytes);
         if (r == 0) {
-            lab_say_fd(&s->n, fd, "read() -> 0: EOF, but this scenario expects a reset");
+            lab_say_fd(&s->n, fd,
+                       "read() -> 0: EOF, but this scenario expects a reset (does the client "
+                       "run another scenario?)");
             return 1;
         }
         if (errno != ECONNRESET)
@@ -337,8 +472,8 @@ static int linger0(struct server *s)
 static int close_wait_leak(struct server *s)
 {
     int fd = s->conn;
-    if (read_to_eof(s, fd, 1) < 0)
-        return fail(s, "read()");
+    if (read_to_eof(s, fd) != 0)
+        return 1;
     lab_say(&s->n, "this server 'forgets' to close()");
     hold_in_close_wait(s);
     lab_say_fd(&s->n, fd, "still not closed after %d ms", s->hold_ms);
@@ -393,8 +528,8 @@ static int reconnect(struct server *s)
     s->conn = fd = accept_one(s);
     if (fd < 0)
         return 1;
-    if (read_to_eof(s, fd, 1) < 0)
-        return fail(s, "read()");
+    if (read_to_eof(s, fd) != 0)
+        return 1;
     return passive_close(s);
 }
 
@@ -402,24 +537,29 @@ static int large_transfer(struct server *s)
 {
     int fd = s->conn;
     char buf[65536];
-    long long total = 0, reads = 0, bad_at = -1;
+    long long total = 0, reads = 0;
+    long long deadline = lab_now_ms() + s->cli.timeout_ms;
     for (;;) {
-        ssize_t r = lab_read_bounded(fd, buf, sizeof buf, s->cli.timeout_ms);
-        if (r < 0)
+        ssize_t r = read_by(fd, buf, sizeof buf, deadline);
+        if (r < 0) {
+            lab_say(&s->n, "read %lld bytes in %lld reads so far", total, reads);
             return fail(s, "read()");
+        }
         if (r == 0)
             break;
-        for (ssize_t i = 0; i < r && bad_at < 0; i++)
-            if ((unsigned char)buf[i] != (unsigned char)((total + i) % 251))
-                bad_at = total + i;
+        if (check_client(s, buf, (size_t)r) != 0)
+            return 1;
+        for (ssize_t i = 0; i < r; i++) {
+            if ((unsigned char)buf[i] != (unsigned char)((total + i) % 251)) {
+                /* No point reading on: the stream is not the one we check. */
+                lab_say(&s->n, "data corrupted at byte %lld", total + i);
+                return 1;
+            }
+        }
         total += r;
         reads++;
     }
     lab_say_fd(&s->n, fd, "read() -> 0: EOF after exactly %lld bytes in %lld reads", total, reads);
-    if (bad_at >= 0) {
-        lab_say(&s->n, "data corrupted at byte %lld", bad_at);
-        return 1;
-    }
     lab_say(&s->n, "every byte matched the client's pattern");
     lab_explain(&s->n, "close() on the client did not cut the stream: its kernel sent all");
     lab_explain(&s->n, "queued data and only then the FIN, and we saw EOF only after the");
@@ -429,6 +569,10 @@ static int large_transfer(struct server *s)
 
 int main(int argc, char *argv[])
 {
+    if (lab_prog_init() < 0) {
+        perror(PROG);
+        return 1;
+    }
     struct server s;
     memset(&s, 0, sizeof s);
     s.listener = -1;
@@ -439,7 +583,6 @@ int main(int argc, char *argv[])
         usage();
         return 0;
     }
-    signal(SIGPIPE, SIG_IGN); /* a vanished peer must be an errno, not a dead process */
     lab_narrator_init(&s.n, "server", s.cli.quiet, stdout);
 
     char addr[LAB_ENDPOINT_STRLEN];

@@ -6,6 +6,12 @@
 #define UDP_DEMO_PORT 19002
 #define UDP_DEMO_SECOND_PORT 19003
 
+/* In reconnect and disconnect a datagram with exactly this text asks the
+ * server to answer from its other socket instead of echoing: each datagram
+ * gets one answer, so a server bound to a public address never sends more
+ * than it receives (no amplifying reflector). */
+#define UDP_ASK_OTHER "answer from your other port"
+
 enum udp_scenario {
     SC_ECHO_UNCONNECTED,
     SC_ECHO_CONNECTED,
@@ -50,8 +56,9 @@ static const char *const udp_scenario_names[] = {
     "  ttl                  IP_TTL/IPV6_UNICAST_HOPS limits; time exceeded from a\n"               \
     "                       router via the error queue (C7)\n"                                     \
     "  bench                datagrams per second: sendto vs connected send\n"                      \
-    "The server echoes in every scenario; it opens its second port for reconnect,\n"               \
-    "disconnect and filter. refused-*, recverr and bench need no server (the client\n"             \
-    "aims at a port where nothing listens, or at its own sink).\n"
+    "The server answers every datagram once: an echo, or, in filter, from its\n"                   \
+    "second port; in reconnect and disconnect a datagram that says \"" UDP_ASK_OTHER "\"\n"        \
+    "is answered from the other port. refused-*, recverr and bench need no server\n"               \
+    "(the client aims at a port where nothing listens, or at its own sink).\n"
 
 #endif

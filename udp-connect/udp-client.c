@@ -140,20 +140,21 @@ static int parse_args(struct client *c, int argc, char *argv[])
     c->bench_count = 100000;
     c->rounds = 5;
     const char *ttl_arg = NULL;
-    int second_port_given = 0;
+    int second_port_given = 0, bench_given = 0;
     int opt, rc;
     while ((rc = lab_cli_next(&c->cli, argc, argv, options, &opt)) > 0) {
         long v;
         switch (opt) {
         case OPT_SECOND_PORT:
-            if (lab_parse_port(optarg, &c->second_port) < 0 || c->second_port == 0) {
-                lab_usage_error(PROG, "bad second-port '%s' (want 1 to 65535)", optarg);
+            if (lab_cli_port(PROG, "second-port", optarg, 1, &c->second_port) < 0)
                 return -1;
-            }
             second_port_given = 1;
             break;
         case OPT_TTL:
-            if (lab_parse_long(optarg, -1000000, 1000000, &v) < 0) {
+            /* Digits (and '-'), like every number; the kernel judges the range. */
+            if (strspn(optarg + (*optarg == '-'), "0123456789") + (*optarg == '-') !=
+                    strlen(optarg) ||
+                lab_parse_long(optarg, -1000000, 1000000, &v) < 0) {
                 lab_usage_error(PROG, "bad ttl '%s' (want an integer: 1 to 255, or -1)", optarg);
                 return -1;
             }
@@ -164,11 +165,13 @@ static int parse_args(struct client *c, int argc, char *argv[])
             if (lab_cli_long(PROG, "count", optarg, 1, 100000000, &v) < 0)
                 return -1;
             c->bench_count = v;
+            bench_given = 1;
             break;
         case OPT_ROUNDS:
             if (lab_cli_long(PROG, "rounds", optarg, 1, 100, &v) < 0)
                 return -1;
             c->rounds = (int)v;
+            bench_given = 1;
             break;
         default:
             return lab_cli_unknown(&c->cli, opt, argv);
@@ -184,6 +187,20 @@ static int parse_args(struct client *c, int argc, char *argv[])
     if (c->cli.help)
         return 0;
     c->scenario = (enum udp_scenario)sc;
+    /* An option the scenario never uses would be silently ignored: refuse it. */
+    const char *name = udp_scenario_names[c->scenario], *unused = NULL;
+    if (ttl_arg != NULL && c->scenario != SC_TTL)
+        unused = "--ttl has no use in scenario %s (only ttl sends with it)";
+    else if (bench_given && c->scenario != SC_BENCH)
+        unused = "--count and --rounds have no use in scenario %s (only bench measures)";
+    else if (second_port_given && c->scenario != SC_RECONNECT && c->scenario != SC_DISCONNECT &&
+             c->scenario != SC_FILTER)
+        unused = "--second-port has no use in scenario %s (only reconnect, disconnect and "
+                 "filter talk to the server's second port)";
+    if (unused != NULL) {
+        lab_usage_error(PROG, unused, name);
+        return -1;
+    }
     c->family = c->server.ss.ss_family;
     c->second = c->server;
     lab_endpoint_set_port(&c->second, c->second_port);
@@ -339,12 +356,13 @@ static int counter_rises(const struct client *c, const char *group, const char *
                          unsigned long long before, int timeout_ms)
 {
     long long deadline = lab_now_ms() + timeout_ms;
+    struct lab_backoff pace = {0};
     for (;;) {
         if (counter(c, group, field) > before)
             return 1;
         if (lab_now_ms() >= deadline)
             return 0;
-        lab_pause_ms(1); /* pacing a bounded poll */
+        lab_backoff_pause(&pace, -1); /* pacing a bounded poll, slower as it lasts */
     }
 }
 
@@ -729,7 +747,6 @@ static int reconnect(struct client *c)
         return close(fd), 1;
     say_local(c, fd, " (same port: connect again keeps the binding)");
     lab_explain(&c->n, "A second connect() is allowed on UDP: it replaces the peer.");
-    unsigned long long noports = counter(c, "Udp", "NoPorts");
     if (do_send(c, fd, "hello, second server", NULL) < 0)
         return close(fd), 1;
     if ((rc = recv_reply(c, fd, &from, "no reply from the second port")) != 0)
@@ -739,9 +756,14 @@ static int reconnect(struct client *c)
         lab_say(&c->n, "got a datagram from %s", fmt_ep(&from, a));
         return unexpected(c, "a datagram from the old peer got through");
     }
-    lab_say(&c->n, "(udp-server --scenario reconnect sent a late datagram from %s just before)",
+    /* The old peer speaks late: the server answers this one from its first
+     * socket (one answer per datagram, see UDP_ASK_OTHER). */
+    unsigned long long noports = counter(c, "Udp", "NoPorts");
+    if (do_send(c, fd, UDP_ASK_OTHER, NULL) < 0)
+        return close(fd), 1;
+    lab_say(&c->n, "(udp-server --scenario reconnect answers that from %s, our old peer)",
             fmt_ep(&c->server, a));
-    rc = expect_filtered(c, fd, noports, "the first server's late datagram");
+    rc = expect_filtered(c, fd, noports, "the first server's late answer");
     close(fd);
     return rc;
 }
@@ -759,7 +781,10 @@ static int disconnect(struct client *c)
     int rc = recv_reply(c, fd, NULL, "no reply (is udp-server --scenario disconnect running?)");
     if (rc != 0)
         return close(fd), rc;
-    if (expect_filtered(c, fd, noports, "the copy from the second port") != 0)
+    noports = counter(c, "Udp", "NoPorts");
+    if (do_send(c, fd, UDP_ASK_OTHER, NULL) < 0)
+        return close(fd), 1;
+    if (expect_filtered(c, fd, noports, "the answer from the second port") != 0)
         return close(fd), 1;
 
     struct sockaddr_storage unspec;
@@ -782,17 +807,19 @@ static int disconnect(struct client *c)
     if (do_send(c, fd, "after disconnect", &c->server) < 0)
         return close(fd), 1;
     say_local(c, fd, " (a new port, bound by sendto)");
-    struct lab_endpoint f1, f2;
-    rc = recv_reply(c, fd, &f1, "the filter was not lifted");
+    struct lab_endpoint from;
+    rc = recv_reply(c, fd, &from, "no echo after disconnecting");
+    if (rc == 0 && do_send(c, fd, UDP_ASK_OTHER, &c->server) < 0)
+        rc = 1;
     if (rc == 0)
-        rc = recv_reply(c, fd, &f2, "the filter was not lifted");
+        rc = recv_reply(c, fd, &from, "the filter was not lifted");
     close(fd);
     if (rc != 0)
         return rc;
-    if (!lab_endpoint_equal((struct sockaddr *)&f2.ss, (struct sockaddr *)&c->second.ss) &&
-        !lab_endpoint_equal((struct sockaddr *)&f1.ss, (struct sockaddr *)&c->second.ss))
+    if (!lab_endpoint_equal((struct sockaddr *)&from.ss, (struct sockaddr *)&c->second.ss))
         return unexpected(c, "no datagram from the second port");
-    lab_say(&c->n, "the copy from %s arrived too: the filter is lifted", fmt_ep(&c->second, a));
+    lab_say(&c->n, "the answer from %s arrived this time: the filter is lifted",
+            fmt_ep(&c->second, a));
     return 0;
 }
 
@@ -1034,6 +1061,10 @@ static int bench(struct client *c)
 
 int main(int argc, char *argv[])
 {
+    if (lab_prog_init() < 0) {
+        perror(PROG);
+        return 1;
+    }
     struct client c;
     memset(&c, 0, sizeof c);
     if (parse_args(&c, argc, argv) < 0)

@@ -23,21 +23,27 @@
 #include "lab_cli.h"
 #include "lab_endpoint.h"
 #include "lab_narrate.h"
-#include "lab_parse.h"
 #include "lab_sock.h"
 #include "lab_step.h"
 #include "scenarios.h"
 
 static const char *const PROG = "udp-server";
 
-/* Where the answer to a datagram goes out from. */
+/* Where the one answer to a datagram goes out from. */
 enum reply_mode {
     REPLY_SAME,  /* the socket it arrived on: a plain echo */
     REPLY_OTHER, /* the second socket only (--reply-from-other, filter) */
-    REPLY_BOTH,  /* the same socket, then a copy from the second (disconnect) */
-    REPLY_LATE,  /* same, but first a "late" datagram from the first socket to a
-                    client that moved to the second port (reconnect) */
+    REPLY_ASKED, /* the same socket, or the other one for a datagram that asks
+                    for it (UDP_ASK_OTHER: reconnect, disconnect) */
 };
+
+/* The largest UDP payload (IPv6 without jumbograms: 65535 - 8; IPv4: 65507),
+ * so that no datagram is cut; MSG_TRUNC would still tell a longer one's size. */
+#define DATAGRAM_MAX 65527
+
+/* Datagrams narrated one by one per second; beyond that they are answered and
+ * summed up, so that a flood cannot flood the terminal too. */
+#define SHOWN_PER_SECOND 10
 
 struct server {
     struct lab_cli cli;
@@ -46,10 +52,15 @@ struct server {
     long count; /* stop after this many datagrams; 0 = no limit */
     int reply_from_other;
     int other_port; /* -1 = port + 1 */
+    int other_port_given;
     enum reply_mode mode;
     struct lab_endpoint bind_ep, other_ep;
     int fd, other_fd; /* other_fd is -1 when no second socket is open */
     int explained;
+    long long window_start; /* this second of narration (lab_now_ms) */
+    long shown, hidden;     /* datagrams narrated and only counted in it */
+    long long hidden_bytes;
+    char buf[DATAGRAM_MAX];
 };
 
 enum { OPT_COUNT = LAB_OPT_FIRST_PRIVATE, OPT_REPLY_FROM_OTHER, OPT_OTHER_PORT };
@@ -58,16 +69,18 @@ static void usage(void)
 {
     printf("Usage: %s [OPTION]...\n"
            "A UDP echo server: recvfrom() each datagram, narrate the sender's address,\n"
-           "sendto() it back. Exits 0 after --count datagrams, or when --timeout passes\n"
-           "with no datagram at all.\n\n"
+           "sendto() one answer back. Exits 0 after --count datagrams, or when --timeout\n"
+           "passes without a datagram after it served some; 1 when none came at all.\n\n"
            "Options:\n"
            "  -s, --scenario NAME    which story to play (default echo-unconnected)\n"
            "  -b, --bind ADDR        address to bind (default 127.0.0.1; ::1 for IPv6)\n"
            "  -p, --port PORT        port of the first socket (default %d; 0 = kernel "
            "picks)\n"
            "      --reply-from-other answer every datagram from a second socket on\n"
-           "                         another port (the filter scenario turns it on)\n"
-           "      --other-port PORT  port of the second socket (default: --port + 1, %d)\n"
+           "                         another port (the filter scenario turns it on; not\n"
+           "                         with echo-connected, reconnect or disconnect)\n"
+           "      --other-port PORT  port of the second socket (default: --port + 1, %d;\n"
+           "                         reconnect, disconnect, filter, --reply-from-other)\n"
            "      --count N          exit after N datagrams (default 0: no limit)\n"
            "  -t, --timeout MS       exit after MS without a datagram (default 600000)\n"
            "      --step             wait for Enter before each bind() and sendto()\n"
@@ -103,11 +116,10 @@ static int parse_args(struct server *s, int argc, char *argv[])
             break;
         case OPT_OTHER_PORT: {
             uint16_t port;
-            if (lab_parse_port(optarg, &port) < 0) {
-                lab_usage_error(PROG, "bad other-port '%s' (want 0 to 65535)", optarg);
+            if (lab_cli_port(PROG, "other-port", optarg, 0, &port) < 0)
                 return -1;
-            }
             s->other_port = port;
+            s->other_port_given = 1;
             break;
         }
         default:
@@ -118,15 +130,38 @@ static int parse_args(struct server *s, int argc, char *argv[])
     if (rc < 0 ||
         lab_cli_finish(&s->cli, argc, argv, udp_scenario_names, &sc, SOCK_DGRAM, &s->bind_ep) < 0)
         return -1;
+    if (s->cli.help)
+        return 0;
     s->scenario = (enum udp_scenario)sc;
+    const char *name = udp_scenario_names[s->scenario];
+    /* Options that contradict the scenario, or that it would silently ignore. */
+    if (s->reply_from_other && (s->scenario == SC_ECHO_CONNECTED || s->scenario == SC_RECONNECT ||
+                                s->scenario == SC_DISCONNECT)) {
+        lab_usage_error(PROG,
+                        "--reply-from-other contradicts scenario %s (its client is connected to "
+                        "--port and must get answers from there)",
+                        name);
+        return -1;
+    }
     if (s->reply_from_other || s->scenario == SC_FILTER)
         s->mode = REPLY_OTHER;
-    else if (s->scenario == SC_DISCONNECT)
-        s->mode = REPLY_BOTH;
-    else if (s->scenario == SC_RECONNECT)
-        s->mode = REPLY_LATE;
+    else if (s->scenario == SC_DISCONNECT || s->scenario == SC_RECONNECT)
+        s->mode = REPLY_ASKED;
     else
         s->mode = REPLY_SAME;
+    if (s->other_port_given && s->mode == REPLY_SAME) {
+        lab_usage_error(PROG,
+                        "--other-port has no use in scenario %s (only reconnect, disconnect, "
+                        "filter and --reply-from-other open a second socket)",
+                        name);
+        return -1;
+    }
+    if (s->other_port_given && s->other_port != 0 && s->other_port == s->cli.port) {
+        lab_usage_error(PROG,
+                        "--other-port %d is --port: the second socket needs a port of its own",
+                        s->other_port);
+        return -1;
+    }
     return 0;
 }
 
@@ -182,17 +217,45 @@ static void explain_scenario(const struct server *s)
     if (s->mode == REPLY_OTHER) {
         lab_explain(&s->n, "Every answer leaves from the second socket, so its source port is");
         lab_explain(&s->n, "not the one the client sent to.");
-    } else if (s->mode == REPLY_BOTH) {
-        lab_explain(&s->n, "Every answer goes out twice: from the socket the datagram came in");
-        lab_explain(&s->n, "on, then a copy from the second socket.");
-    } else if (s->mode == REPLY_LATE) {
-        lab_explain(&s->n, "Each socket echoes. When a client shows up on the second port, the");
-        lab_explain(&s->n, "first socket sends it one late datagram before the echo.");
+    } else if (s->mode == REPLY_ASKED) {
+        lab_explain(&s->n, "Each socket echoes, except that a datagram saying \"%s\"",
+                    UDP_ASK_OTHER);
+        lab_explain(&s->n, "is answered from the other socket. One answer per datagram: a");
+        lab_explain(&s->n, "server that sent more than it got could be used to multiply traffic.");
     }
 }
 
+/* One line for the datagrams only counted in this window, then a new window. */
+static void say_hidden(struct server *s)
+{
+    long long now = lab_now_ms();
+    if (s->hidden > 0)
+        lab_say(&s->n,
+                "... and %ld more datagrams (%lld bytes) answered in %.1f s, not shown one "
+                "by one",
+                s->hidden, s->hidden_bytes, (double)(now - s->window_start) / 1000);
+    s->window_start = now;
+    s->shown = s->hidden = 0;
+    s->hidden_bytes = 0;
+}
+
+/* Narrate this datagram, or only count it once SHOWN_PER_SECOND were narrated
+ * in this second: 1 to narrate. */
+static int narrate_this(struct server *s, size_t len)
+{
+    if (lab_now_ms() - s->window_start >= 1000)
+        say_hidden(s);
+    if (s->shown < SHOWN_PER_SECOND) {
+        s->shown++;
+        return 1;
+    }
+    s->hidden++;
+    s->hidden_bytes += (long long)len;
+    return 0;
+}
+
 static int reply(struct server *s, int fd, const char *buf, size_t len,
-                 const struct lab_endpoint *peer, const char *what)
+                 const struct lab_endpoint *peer, const char *what, int say)
 {
     char from[LAB_ENDPOINT_STRLEN], to[LAB_ENDPOINT_STRLEN], text[160];
     struct lab_endpoint local;
@@ -206,60 +269,55 @@ static int reply(struct server *s, int fd, const char *buf, size_t len,
         lab_say_errno(&s->n, errno, "sendto(%s) from %s failed", to, from);
         return 1;
     }
-    lab_say(&s->n, "sendto(%s) from %s -> %zd bytes \"%s\"%s", to, from, n,
-            lab_escape(buf, len, text, sizeof text), what);
+    if (say)
+        lab_say(&s->n, "sendto(%s) from %s -> %zd bytes \"%s\"%s", to, from, n,
+                lab_escape(buf, len, text, sizeof text), what);
     return 0;
 }
 
 static int handle(struct server *s, int fd)
 {
-    char buf[2048], text[160], from[LAB_ENDPOINT_STRLEN], on[LAB_ENDPOINT_STRLEN];
+    char *buf = s->buf, text[160], from[LAB_ENDPOINT_STRLEN], on[LAB_ENDPOINT_STRLEN];
     struct lab_endpoint peer, local;
     memset(&peer, 0, sizeof peer);
     peer.len = sizeof peer.ss;
     ssize_t n;
+    /* MSG_TRUNC: the datagram's real length, even if it did not fit. */
     do {
-        n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&peer.ss, &peer.len);
+        n = recvfrom(fd, buf, sizeof s->buf, MSG_TRUNC, (struct sockaddr *)&peer.ss, &peer.len);
     } while (n < 0 && errno == EINTR);
     if (n < 0)
         return fail(s, "recvfrom()");
     if (lab_endpoint_local(fd, &local) < 0)
         return fail(s, "getsockname()");
-    lab_say(&s->n, "recvfrom() on %s -> %zd bytes \"%s\" from %s", fmt_ep(&local, on), n,
-            lab_escape(buf, (size_t)n, text, sizeof text), fmt_ep(&peer, from));
+    size_t len = (size_t)n < sizeof s->buf ? (size_t)n : sizeof s->buf;
+    int say = narrate_this(s, len);
+    if (say)
+        lab_say(&s->n, "recvfrom() on %s -> %zd bytes \"%s\" from %s", fmt_ep(&local, on), n,
+                lab_escape(buf, len, text, sizeof text), fmt_ep(&peer, from));
+    if ((size_t)n > len) /* cannot happen for UDP over IP; said, not hidden, if it does */
+        lab_say(&s->n, "the datagram had %zd bytes, more than UDP carries: only %zu kept", n, len);
     if (!s->explained) {
         s->explained = 1;
         lab_explain(&s->n, "recvfrom() filled in the sender's address from the datagram's IP and");
         lab_explain(&s->n, "UDP headers. UDP keeps no per-client state: that address, given back");
         lab_explain(&s->n, "to sendto(), is all the server needs to answer.");
     }
-    int rc = 0;
-    switch (s->mode) {
-    case REPLY_SAME:
-        rc = reply(s, fd, buf, (size_t)n, &peer, "");
-        break;
-    case REPLY_OTHER:
-        rc = reply(s, s->other_fd, buf, (size_t)n, &peer, " (from the second socket)");
-        break;
-    case REPLY_BOTH:
-        rc = reply(s, fd, buf, (size_t)n, &peer, "");
-        if (rc == 0 && fd == s->fd)
-            rc = reply(s, s->other_fd, buf, (size_t)n, &peer, " (copy from the second socket)");
-        break;
-    case REPLY_LATE:
-        if (fd == s->other_fd) {
-            static const char late[] = "late datagram from the first server";
-            rc = reply(s, s->fd, late, sizeof late - 1, &peer, " (late, from the first socket)");
-            if (rc == 0) {
-                lab_explain(&s->n,
-                            "A client connected to the second port will never see this one: its");
-                lab_explain(&s->n, "kernel drops it and answers the first socket with ICMP port");
-                lab_explain(&s->n, "unreachable, which an unconnected socket like ours ignores.");
-            }
-        }
-        if (rc == 0)
-            rc = reply(s, fd, buf, (size_t)n, &peer, "");
-        break;
+    int other = fd == s->fd ? s->other_fd : s->fd;
+    int asked = s->mode == REPLY_ASKED && len == sizeof UDP_ASK_OTHER - 1 &&
+                memcmp(buf, UDP_ASK_OTHER, len) == 0;
+    if (s->mode == REPLY_OTHER)
+        return reply(s, s->other_fd, buf, len, &peer, " (from the second socket)", say);
+    if (!asked)
+        return reply(s, fd, buf, len, &peer, "", say);
+    int rc = reply(s, other, buf, len, &peer,
+                   other == s->fd ? " (asked for: from the first socket)"
+                                  : " (asked for: from the second socket)",
+                   say);
+    if (rc == 0 && say) {
+        lab_explain(&s->n, "A client connected to the port it sent to will never see this one:");
+        lab_explain(&s->n, "its kernel drops it and answers with ICMP port unreachable, which an");
+        lab_explain(&s->n, "unconnected socket like ours ignores.");
     }
     return rc;
 }
@@ -267,27 +325,49 @@ static int handle(struct server *s, int fd)
 static int serve(struct server *s)
 {
     long served = 0;
+    long long idle_since = lab_now_ms();
     for (;;) {
-        struct pollfd p[2] = {{.fd = s->fd, .events = POLLIN, .revents = 0},
-                              {.fd = s->other_fd, .events = POLLIN, .revents = 0}};
-        int nfds = s->other_fd >= 0 ? 2 : 1;
-        int rc = poll(p, (nfds_t)nfds, s->cli.timeout_ms);
+        /* stdout too, for nothing but errors: POLLERR there means that whoever
+         * read our narration (a pipe into head -1) is gone, and so is our
+         * reason to run: a clean end, not a death by SIGPIPE. */
+        struct pollfd p[3] = {{.fd = s->fd, .events = POLLIN, .revents = 0},
+                              {.fd = s->other_fd, .events = POLLIN, .revents = 0},
+                              {.fd = STDOUT_FILENO, .events = 0, .revents = 0}};
+        int left = lab_ms_left(idle_since + s->cli.timeout_ms);
+        if (s->hidden > 0 && left > 1000) /* wake up to summarise the last second */
+            left = 1000;
+        int rc = left == 0 ? 0 : poll(p, 3, left);
         if (rc < 0 && errno == EINTR)
             continue;
         if (rc < 0)
             return fail(s, "poll()");
+        if (p[2].revents & POLLERR)
+            return 0;
+        if (s->hidden > 0 && lab_now_ms() - s->window_start >= 1000)
+            say_hidden(s);
+        if (rc == 0 && lab_ms_left(idle_since + s->cli.timeout_ms) > 0)
+            continue;
+        if (rc == 0 && served == 0) {
+            errno = ETIMEDOUT;
+            lab_say_errno(&s->n, errno, "no datagram within %d ms (--timeout); start udp-client",
+                          s->cli.timeout_ms);
+            return 1;
+        }
         if (rc == 0) {
+            say_hidden(s);
             lab_say(&s->n, "no datagram for %d ms: exiting after %ld datagram%s", s->cli.timeout_ms,
                     served, served == 1 ? "" : "s");
             return 0;
         }
-        for (int i = 0; i < nfds; i++) {
+        idle_since = lab_now_ms();
+        for (int i = 0; i < 2; i++) {
             if (!(p[i].revents & (POLLIN | POLLERR)))
                 continue;
             if (handle(s, p[i].fd) != 0)
                 return 1;
             served++;
             if (s->count > 0 && served >= s->count) {
+                say_hidden(s);
                 lab_say(&s->n, "served %ld datagram%s (--count): exiting", served,
                         served == 1 ? "" : "s");
                 return 0;
@@ -298,8 +378,12 @@ static int serve(struct server *s)
 
 int main(int argc, char *argv[])
 {
-    struct server s;
-    memset(&s, 0, sizeof s);
+    if (lab_prog_init() < 0) {
+        perror(PROG);
+        return 1;
+    }
+    /* Static: the datagram buffer is as big as a datagram can be (64 KiB). */
+    static struct server s;
     s.fd = s.other_fd = -1;
     if (parse_args(&s, argc, argv) < 0)
         return 2;

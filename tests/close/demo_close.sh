@@ -10,10 +10,12 @@ shift 2
 host=127.0.0.1
 [[ $family == v6 ]] && host=::1
 
-client_args=()
+client_args=() server_args=()
 [[ $scenario == large-transfer ]] && client_args=(--bytes 300001)
-# A longer hold keeps the client's FIN_WAIT2 visible on a loaded machine.
-start_server close-server --scenario "$scenario" --bind "$host" --port 0 --hold-ms 300 "$@"
+# A longer hold keeps the client's FIN_WAIT2 visible on a loaded machine
+# (only the scenarios that hold CLOSE_WAIT take --hold-ms).
+case $scenario in graceful | half-close | close-wait-leak) server_args=(--hold-ms 300) ;; esac
+start_server close-server --scenario "$scenario" --bind "$host" --port 0 "${server_args[@]}" "$@"
 run_client close-client 0 --scenario "$scenario" --host "$host" --port "$SERVER_PORT" \
     --timeout 3000 "${client_args[@]}"
 wait_server 0

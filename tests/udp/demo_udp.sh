@@ -24,6 +24,17 @@ client() {
     run_client udp-client 0 --scenario "$scenario" --host "$host" "$@"
 }
 
+# one_answer_each: the server sent exactly one datagram per datagram it got
+# (two answers to one would make it a traffic multiplier on a public address).
+one_answer_each() {
+    local line got=0 sent=0
+    while IFS= read -r line; do
+        [[ $line == *' recvfrom() on '* ]] && got=$((got + 1))
+        [[ $line == *' sendto('*') from '*' -> '* ]] && sent=$((sent + 1))
+    done <"$S"
+    ((got > 0 && sent == got)) || fail "the server got $got datagrams and sent $sent"
+}
+
 case $scenario in
 echo-unconnected)
     serve 1
@@ -77,15 +88,17 @@ recverr)
     expect_no_line "$S" "recvfrom\(\) on"
     ;;
 reconnect)
-    serve 2
+    serve 3
     client
     wait_server 0
     expect_order "$C" "connect\($addr:19002\) -> 0" "getpeername\(\) -> $addr:19002" \
         "from $addr:19002" "connect\($addr:19003\) -> 0" "getpeername\(\) -> $addr:19003" \
         "\(same port" "recvfrom\(\) -> 20 bytes \"hello, second server\" from $addr:19003" \
-        "late datagram never arrived: ${udp}NoPorts went up by 1, recv\(\) -> EAGAIN"
-    expect_no_line "$C" "bytes \"late"
-    expect_line "$S" "from $addr:19002 -> 35 bytes \"late datagram from the first server\""
+        "send\(\"answer from your other port\"\) -> 27" \
+        "late answer never arrived: ${udp}NoPorts went up by 1, recv\(\) -> EAGAIN"
+    expect_no_line "$C" "bytes \"answer from"
+    expect_line "$S" "from $addr:19002 -> 27 bytes \"answer from your other port\" \(asked for"
+    one_answer_each
     ;;
 filter-no-server)
     run_client udp-client 1 --scenario filter --host "$host"
@@ -94,7 +107,7 @@ filter-no-server)
     ;;
 reconnect-moved)
     # Both ends moved to another port: the client's second port follows (--port + 1).
-    start_server udp-server --scenario reconnect --bind "$host" --port 20000 --count 2 \
+    start_server udp-server --scenario reconnect --bind "$host" --port 20000 --count 3 \
         --timeout 3000
     run_client udp-client 0 --scenario reconnect --host "$host" --port 20000
     wait_server 0
@@ -102,16 +115,20 @@ reconnect-moved)
         "from $addr:20001"
     ;;
 disconnect)
-    serve 2
+    serve 4
     client
     wait_server 0
     expect_order "$C" "connect\($addr:19002\) -> 0" \
-        "copy from the second port never arrived: ${udp}NoPorts went up by 1" \
+        "recvfrom\(\) -> 15 bytes \"while connected\" from $addr:19002" \
+        "answer from the second port never arrived: ${udp}NoPorts went up by 1" \
         "connect\(AF_UNSPEC\) -> 0" "getpeername\(\) -> -1  errno=ENOTCONN" \
         "getsockname\(\) -> (0\.0\.0\.0|\[::\]):0\$" \
         "send\(\"no address\"\) -> -1  errno=EDESTADDRREQ" \
         "sendto\($addr:19002, \"after disconnect\"\) -> 16" \
-        "from $addr:1900[23]" "from $addr:1900[23]" "filter is lifted"
+        "recvfrom\(\) -> 16 bytes \"after disconnect\" from $addr:19002" \
+        "recvfrom\(\) -> 27 bytes \"answer from your other port\" from $addr:19003" \
+        "filter is lifted"
+    one_answer_each
     ;;
 filter)
     serve 3
