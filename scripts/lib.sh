@@ -453,7 +453,7 @@ sl_own() {
 # temporary folder (SL_TMP) and the run folder (SL_RUN) with its marker; an
 # earlier run's files there go. A failure names the folder and the reason.
 sl_make_run() {
-    local stamp n=1 err d f
+    local stamp n=1 err d f made=0
     d=${TMPDIR:-/tmp}
     if ! err=$(mktemp -d "$d/socklab-$SL_NAME.XXXXXX" 2>&1); then
         sl_errtext "$err"
@@ -478,10 +478,14 @@ sl_make_run() {
             n=$((n + 1))
         done
         SL_OUT=$stamp-$n
-    elif [[ ! -d $SL_OUT ]] && ! err=$(mkdir -p -- "$SL_OUT" 2>&1); then
-        rm -rf -- "$SL_TMP"
-        sl_errtext "$err"
-        sl_die "cannot create the folder '$SL_OUT' given with --out: $SL_ERR"
+        made=1
+    elif [[ ! -d $SL_OUT ]]; then
+        if ! err=$(mkdir -p -- "$SL_OUT" 2>&1); then
+            rm -rf -- "$SL_TMP"
+            sl_errtext "$err"
+            sl_die "cannot create the folder '$SL_OUT' given with --out: $SL_ERR"
+        fi
+        made=1
     fi
     sl_abspath "$SL_OUT"
     SL_RUN=$SL_PATH
@@ -490,6 +494,7 @@ sl_make_run() {
         "$SL_NAME" >"$f"; } 2>/dev/null; then
         err=$({ : >>"$f"; } 2>&1) || true
         rm -rf -- "$SL_TMP"
+        if ((made)); then rmdir -- "$SL_RUN" 2>/dev/null || true; fi
         sl_errtext "$err"
         sl_die "cannot write in the run folder $SL_RUN: $SL_ERR"
     fi
@@ -600,7 +605,9 @@ sl_mark_interrupted() {
 sl_child_pid() {
     local l f p
     SL_CHILD_PID=""
-    if read -r l 2>/dev/null <"/proc/$1/task/$1/children" && [[ -n $l ]]; then
+    l=""
+    read -r l 2>/dev/null <"/proc/$1/task/$1/children" # no newline: read says 1
+    if [[ -n $l ]]; then
         SL_CHILD_PID=${l%% *}
         return 0
     fi
