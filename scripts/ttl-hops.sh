@@ -26,18 +26,27 @@ stepping both, and print:
 Everything is kept in the run directory (one pcap per link).
 
 Options:
-      --ttls "N..."      the TTLs to try (default "1 2 3")
-  -o, --out DIR          keep the run's files in DIR (default: a new folder
-                         under runs/ in the repository)
+      --ttls "N..."      the TTLs to try, each once, 1 to 255 (default
+                         "1 2 3")
+  -o, --out DIR          keep the run's files in DIR: a new or empty folder,
+                         or one an earlier run of a script made (its files
+                         are then replaced; a folder holding anything else is
+                         refused) (default: a new folder under runs/ in the
+                         repository)
+  -p, --port P           udp-server's port on B, 1 to 65535
       --run-timeout S    give up on the run after S seconds (default 30)
       --server-arg ARG   pass ARG to udp-server only (repeat for more words)
       --client-arg ARG   pass ARG to udp-client only
   -h, --help             this text
-Any other option (e.g. --quiet) goes to both programs.
+Any other option (e.g. --quiet) goes to both programs. Every option is
+checked before the run starts: bad usage exits 2 with one line.
 
 Programs are taken from $SOCKLAB_BIN, else <repo>/build/bin (built with
 cmake if missing). Needs unshare and nsenter (util-linux), iproute2 and
-tcpdump; exits 77 when it cannot make the namespaces.
+tcpdump; exits 77 when it cannot make the namespaces. Ctrl-C, SIGTERM and
+SIGHUP stop a run within a second: no process or temporary file stays
+behind, and the run folder keeps what was written so far, with a file
+INTERRUPTED that says so.
 
 Example:
   scripts/ttl-hops.sh --ttls "1 2 3 4" --quiet
