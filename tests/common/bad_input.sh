@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# bad_input.sh PROGRAM ARGS...: the program must reject its arguments with
-# exit status 2 and exactly one line on stderr that starts with its name,
-# within two seconds (no hang waiting for a peer). Written with few forks:
-# there are dozens of these tests.
+# bad_input.sh [--want TEXT] PROGRAM ARGS...: the program must reject its
+# arguments with exit status 2 and exactly one line on stderr that starts with
+# its name, holds TEXT if given, and is printable ASCII (no raw byte of an
+# option's internal value), within two seconds (no hang waiting for a peer),
+# and must print nothing on stdout (bad usage has no side effect). Written
+# with few forks: there are dozens of these tests.
 set -u
+LC_ALL=C # byte-wise matching below
+want=
+if [[ $1 == --want ]]; then
+    want=$2
+    shift 2
+fi
 prog=$1
 shift
 rc=0
-err=$(timeout 2 "${SOCKLAB_BIN:?}/$prog" "$@" 2>&1 >/dev/null </dev/null) || rc=$?
+out=$(timeout 2 "${SOCKLAB_BIN:?}/$prog" "$@" 2>"${TMPDIR:-/tmp}/bad_input.$$" </dev/null) || rc=$?
+err=$(<"${TMPDIR:-/tmp}/bad_input.$$")
+rm -f "${TMPDIR:-/tmp}/bad_input.$$"
 echo "$prog $*: exit $rc, stderr: $err"
 if [[ $rc -ne 2 ]]; then
     echo "FAIL: want exit 2, got $rc"
@@ -20,5 +30,17 @@ if [[ -z $err || ${#lines[@]} -ne 1 ]]; then
 fi
 if [[ $err != "$prog: "* ]]; then
     echo "FAIL: the line must start with '$prog: '"
+    exit 1
+fi
+if [[ -n $want && $err != *"$want"* ]]; then
+    echo "FAIL: the line must say '$want'"
+    exit 1
+fi
+if [[ $err == *[^\ -~]* ]]; then
+    echo "FAIL: the line holds a byte that is not printable ASCII"
+    exit 1
+fi
+if [[ -n $out ]]; then
+    echo "FAIL: bad usage wrote on stdout: $out"
     exit 1
 fi

@@ -100,6 +100,61 @@ reconnect)
     expect_line "$S" "from $addr:19002 -> 27 bytes \"answer from your other port\" \(asked for"
     one_answer_each
     ;;
+stdout-closed)
+    # Started with stdout closed, the client's first socket must not become
+    # fd 1: its narration would go to the server as datagrams.
+    start_server udp-server --scenario echo-connected --bind "$host" --count 1 --timeout 3000
+    rc=0
+    timeout 5 "$BIN/udp-client" --scenario echo-connected --host "$host" >&- \
+        2>"$WORK/client.err" </dev/null || rc=$?
+    [[ $rc -eq 0 ]] || fail "client exited $rc"
+    wait_server 0
+    expect_line "$S" "recvfrom\(\) on $addr:19002 -> 16 bytes \"hello, connected\" from "
+    ;;
+stdin-closed)
+    # Started with stdin closed, --step must not take the server's socket for
+    # stdin (and wait on it): stdin is /dev/null, at its end, so no step waits.
+    : >"$S"
+    timeout 5 "$BIN/udp-server" --step --bind "$host" --count 1 --timeout 3000 >"$S" \
+        2>"$WORK/server.err" <&- &
+    SERVER_PID=$!
+    wait_for_line "$S" 'listening on '
+    run_client udp-client 0 --host "$host"
+    wait_server 0
+    expect_line "$S" "sendto\($addr:[0-9]+\) from $addr:19002 -> 18 bytes"
+    ;;
+no-client)
+    # Nobody sends: exit 1 with ETIMEDOUT named, like the other servers.
+    rc=0
+    timeout 5 "$BIN/udp-server" --bind "$host" --port 0 --timeout 100 >"$S" 2>&1 </dev/null ||
+        rc=$?
+    [[ $rc -eq 1 ]] || fail "server exited $rc, want 1"
+    expect_line "$S" 'no datagram within 100 ms \(--timeout\); start udp-client +errno=ETIMEDOUT'
+    ;;
+head)
+    # | head -1 takes the first line and goes: the server sees its reader gone
+    # and ends at once with 0, not after --timeout, not by SIGPIPE (141).
+    t0=${EPOCHREALTIME/./} rcs=(-1 -1)
+    { timeout 5 "$BIN/udp-server" --bind "$host" --port 0 --timeout 3000 </dev/null |
+        head -1 >"$S"; rcs=("${PIPESTATUS[@]}"); } || true
+    ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+    expect_line "$S" 'listening on '
+    [[ ${rcs[0]} -eq 0 ]] || fail "server exited ${rcs[0]}, want 0"
+    ((ms < 1500)) || fail "the server ran $ms ms after its reader had gone"
+    ;;
+big-datagram)
+    # The largest datagram (65507 bytes over IPv4, 65527 over IPv6) arrives
+    # and is echoed whole, not cut to a buffer's size.
+    size=65507
+    [[ $family == v6 ]] && size=65527
+    scenario=echo-unconnected
+    serve 1
+    dd if=/dev/zero bs="$size" count=1 status=none >"/dev/udp/$host/19002" ||
+        fail "dd could not send $size bytes"
+    wait_server 0
+    expect_line "$S" "recvfrom\(\) on $addr:19002 -> $size bytes "
+    expect_line "$S" "sendto\($addr:[0-9]+\) from $addr:19002 -> $size bytes "
+    ;;
 filter-no-server)
     run_client udp-client 1 --scenario filter --host "$host"
     expect_order "$C" 'recv\(\) failed +errno=ECONNREFUSED' \
