@@ -56,7 +56,7 @@ struct server {
     enum reply_mode mode;
     struct lab_endpoint bind_ep, other_ep;
     int fd, other_fd; /* other_fd is -1 when no second socket is open */
-    int explained;
+    int explained, explained_asked;
     long long window_start; /* this second of narration (lab_now_ms) */
     long shown, hidden;     /* datagrams narrated and only counted in it */
     long long hidden_bytes;
@@ -218,10 +218,9 @@ static void explain_scenario(const struct server *s)
         lab_explain(&s->n, "Every answer leaves from the second socket, so its source port is");
         lab_explain(&s->n, "not the one the client sent to.");
     } else if (s->mode == REPLY_ASKED) {
-        lab_explain(&s->n, "Each socket echoes, except that a datagram saying \"%s\"",
-                    UDP_ASK_OTHER);
-        lab_explain(&s->n, "is answered from the other socket. One answer per datagram: a");
-        lab_explain(&s->n, "server that sent more than it got could be used to multiply traffic.");
+        lab_explain(&s->n, "Each socket echoes; a datagram that says \"%s\"", UDP_ASK_OTHER);
+        lab_explain(&s->n, "is answered from the other socket instead. One answer per datagram:");
+        lab_explain(&s->n, "a server that sent more than it got could multiply an attack.");
     }
 }
 
@@ -314,7 +313,8 @@ static int handle(struct server *s, int fd)
                    other == s->fd ? " (asked for: from the first socket)"
                                   : " (asked for: from the second socket)",
                    say);
-    if (rc == 0 && say) {
+    if (rc == 0 && say && !s->explained_asked) {
+        s->explained_asked = 1;
         lab_explain(&s->n, "A client connected to the port it sent to will never see this one:");
         lab_explain(&s->n, "its kernel drops it and answers with ICMP port unreachable, which an");
         lab_explain(&s->n, "unconnected socket like ours ignores.");
