@@ -179,6 +179,37 @@ static void test_wait_fd_state(void)
     close(u);
 }
 
+/* lab_watch_wait: silent, bounded, and it ends on any state of the mask. */
+static void test_watch_wait(void)
+{
+    struct test_pair p;
+    test_pair_open(&p, "127.0.0.1");
+    struct lab_conn c;
+
+    /* A state that lasts: the bound, with the last state seen. */
+    long long t0 = lab_now_ms();
+    errno = 0;
+    int rc = lab_watch_wait(SA(p.client_addr), SA(p.server_addr), LAB_STATE_BIT(LAB_TCP_CLOSE_WAIT),
+                            300, &c);
+    long long dt = lab_now_ms() - t0;
+    CHECK(rc == -1 && errno == ETIMEDOUT, "rc %d errno=%s", rc, lab_errno_name(errno));
+    CHECK(dt >= 300 && dt < 700, "bound 300 ms took %lld ms", dt);
+    CHECK(c.state == LAB_TCP_ESTABLISHED, "last state %s", lab_tcp_state_name(c.state));
+
+    /* Any state but FIN_WAIT1: after an active close, FIN_WAIT2 or TIME_WAIT. */
+    test_pair_active_close(&p);
+    rc = lab_watch_wait(SA(p.client_addr), SA(p.server_addr), ~LAB_STATE_BIT(LAB_TCP_FIN_WAIT1),
+                        1000, &c);
+    CHECK(rc == 1 && (c.state == LAB_TCP_FIN_WAIT2 || c.state == LAB_TCP_TIME_WAIT), "rc %d %s", rc,
+          lab_tcp_state_name(c.state));
+
+    /* Gone: 0, and no state. */
+    rc = lab_watch_wait(SA(p.server_addr), SA(p.client_addr), ~0u, 1000, &c);
+    CHECK(rc == 0 && c.state == -1, "gone connection: rc %d state %d", rc, c.state);
+    CHECK(*narrated() == '\0', "lab_watch_wait narrated");
+    test_pair_close(&p);
+}
+
 int main(void)
 {
     out = tmpfile();
@@ -188,6 +219,7 @@ int main(void)
     test_say_conn();
     test_watch_conn();
     test_wait_fd_state();
+    test_watch_wait();
     fclose(out);
     puts("ok");
     return 0;

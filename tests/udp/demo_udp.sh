@@ -155,6 +155,25 @@ big-datagram)
     expect_line "$S" "recvfrom\(\) on $addr:19002 -> $size bytes "
     expect_line "$S" "sendto\($addr:[0-9]+\) from $addr:19002 -> $size bytes "
     ;;
+flood)
+    # 40 datagrams at once: all answered, ten narrated, the rest summed up.
+    scenario=echo-unconnected
+    serve 40
+    exec 3<>"/dev/udp/$host/19002"
+    for ((i = 0; i < 40; i++)); do printf x >&3; done
+    exec 3>&-
+    wait_server 0
+    got=0 sent=0
+    while IFS= read -r line; do
+        [[ $line == *' recvfrom() on '* ]] && got=$((got + 1))
+        [[ $line == *' sendto('*') from '*' -> '* ]] && sent=$((sent + 1))
+    done <"$S"
+    # (ten a second: a machine slow enough to need two seconds shows twenty)
+    ((got >= 10 && got <= 20 && sent == got)) ||
+        fail "$got recvfrom and $sent sendto lines, want 10 of each"
+    expect_line "$S" '\.\.\. and [0-9]+ more datagrams \([0-9]+ bytes\) answered in [0-9.]+ s, not shown'
+    expect_line "$S" 'served 40 datagrams \(--count\): exiting'
+    ;;
 filter-no-server)
     run_client udp-client 1 --scenario filter --host "$host"
     expect_order "$C" 'recv\(\) failed +errno=ECONNREFUSED' \
