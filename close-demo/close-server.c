@@ -490,11 +490,20 @@ static int close_wait_leak(struct server *s)
     return 0;
 }
 
+/* accept() within --timeout: the connection's fd, -1 after narrating why
+ * not, or -2 when the reader of our narration has gone (nothing said). */
 static int accept_one(struct server *s)
 {
     struct lab_endpoint peer;
     lab_step(&s->n, s->cli.step, "accept()");
-    int fd = lab_accept_bounded(s->listener, s->cli.timeout_ms, &peer);
+    /* Watching stdout too: a reader of our narration that went away (a pipe
+     * into head -1) ends the wait, and the run, at once and cleanly. */
+    int ready = lab_wait_fd_watching(s->listener, POLLIN, STDOUT_FILENO, s->cli.timeout_ms);
+    if (ready < 0 && errno == EPIPE)
+        return -2;
+    if (ready == 0)
+        errno = ETIMEDOUT;
+    int fd = ready <= 0 ? -1 : lab_accept_bounded(s->listener, 0, &peer);
     if (fd < 0) {
         if (errno == ETIMEDOUT)
             lab_say_errno(&s->n, errno, "no client within %d ms (--timeout); start close-client",
@@ -526,6 +535,8 @@ static int reconnect(struct server *s)
     conn_close(s);
     lab_say(&s->n, "waiting for the same client socket to connect again");
     s->conn = fd = accept_one(s);
+    if (fd == -2)
+        return 0;
     if (fd < 0)
         return 1;
     if (read_to_eof(s, fd) != 0)
@@ -607,6 +618,11 @@ int main(int argc, char *argv[])
     s.bind_ep = bound; /* server-first re-binds the very port we got */
 
     s.conn = accept_one(&s);
+    if (s.conn == -2) { /* nobody reads us any more: a clean end */
+        s.conn = -1;
+        close(s.listener);
+        return 0;
+    }
     int rc = 1;
     if (s.conn >= 0) {
         switch (s.scenario) {

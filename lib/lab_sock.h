@@ -20,6 +20,10 @@ int lab_tcp_connect(const struct lab_endpoint *ep, int timeout_ms);
 /* Wait until fd has any of events (POLLIN...); 1 ready, 0 on timeout, -1 on error. */
 int lab_wait_fd(int fd, short events, int timeout_ms);
 
+/* lab_wait_fd that also ends at once, -1 with errno EPIPE, when watch_fd (the
+ * narration's stdout) loses its reader; watch_fd -1 watches nothing. */
+int lab_wait_fd_watching(int fd, short events, int watch_fd, int timeout_ms);
+
 /* accept() within timeout_ms, peer address into *peer if non-NULL; fd or -1 (ETIMEDOUT). */
 int lab_accept_bounded(int lfd, int timeout_ms, struct lab_endpoint *peer);
 

@@ -33,17 +33,33 @@ fail:;
 
 int lab_wait_fd(int fd, short events, int timeout_ms)
 {
+    return lab_wait_fd_watching(fd, events, -1, timeout_ms);
+}
+
+int lab_wait_fd_watching(int fd, short events, int watch_fd, int timeout_ms)
+{
     long long deadline = lab_now_ms() + timeout_ms;
     for (;;) {
         long long left = deadline - lab_now_ms();
         if (left < 0)
             left = 0;
-        struct pollfd p = {.fd = fd, .events = events, .revents = 0};
-        int rc = poll(&p, 1, (int)left);
+        /* A negative fd is left out by poll(); events 0: errors only. */
+        struct pollfd p[2] = {{.fd = fd, .events = events, .revents = 0},
+                              {.fd = watch_fd, .events = 0, .revents = 0}};
+        int rc = poll(p, 2, (int)left);
         if (rc < 0 && errno == EINTR)
             continue;
         if (rc < 0)
             return -1;
+        if (p[1].revents & POLLERR) {
+            errno = EPIPE;
+            return -1;
+        }
+        if (rc > 0 && p[0].revents == 0) {
+            /* Only watch_fd spoke (a hung-up terminal): wait on for fd alone. */
+            int ready = lab_wait_fd_watching(fd, events, -1, lab_ms_left(deadline));
+            return ready;
+        }
         return rc > 0;
     }
 }

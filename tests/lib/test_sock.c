@@ -356,7 +356,17 @@ static void test_deadline_and_backoff(void)
     int fds[2];
     CHECK_SYS(pipe(fds));
     CHECK(lab_reader_gone(fds[1]) == 0, "a pipe with a reader counts as gone");
+    int idle[2];
+    CHECK_SYS(pipe(idle));
+    CHECK(lab_wait_fd_watching(idle[0], POLLIN, fds[1], 20) == 0, "watched wait did not time out");
     close(fds[0]);
+    t0 = lab_now_ms();
+    CHECK_ERRNO(lab_wait_fd_watching(idle[0], POLLIN, fds[1], 1000), EPIPE);
+    CHECK(lab_now_ms() - t0 < 100, "a reader that left did not end the wait at once");
+    CHECK_SYS(write(idle[1], "x", 1));
+    CHECK(lab_wait_fd_watching(idle[0], POLLIN, -1, 1000) == 1, "readable pipe not ready");
+    close(idle[0]);
+    close(idle[1]);
     CHECK(lab_reader_gone(fds[1]) == 1, "a pipe without reader not noticed");
     b.polls = LAB_BACKOFF_FAST + 10; /* the next pause would be the longest */
     t0 = lab_now_ms();
