@@ -69,9 +69,10 @@ int lab_backoff_next(struct lab_backoff *b);
  * at once when its reader has gone: 0, or -1 with errno EPIPE. */
 int lab_backoff_pause(struct lab_backoff *b, int watch_fd);
 
-/* 1 if fd is a pipe or socket whose reader has gone away (a write would fail
- * with EPIPE): poll() reports POLLERR on it. 0 otherwise, also for files and
- * terminals. */
+/* 1 if the reader of fd (written to only) has gone away, as poll() tells
+ * without writing: POLLERR on a pipe with no reader left (a write would fail
+ * with EPIPE), POLLHUP on a terminal that hung up. 0 otherwise, also for
+ * files and /dev/null. */
 int lab_reader_gone(int fd);
 
 #endif

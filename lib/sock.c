@@ -31,6 +31,13 @@ fail:;
     return -1;
 }
 
+/* What poll() says of an fd we only write to when its reader has gone: POLLERR
+ * on a pipe with no reader left, POLLHUP on a terminal that hung up. */
+static int reader_gone(short revents)
+{
+    return (revents & (POLLERR | POLLHUP)) != 0;
+}
+
 int lab_wait_fd(int fd, short events, int timeout_ms)
 {
     return lab_wait_fd_watching(fd, events, -1, timeout_ms);
@@ -51,12 +58,12 @@ int lab_wait_fd_watching(int fd, short events, int watch_fd, int timeout_ms)
             continue;
         if (rc < 0)
             return -1;
-        if (p[1].revents & POLLERR) {
+        if (reader_gone(p[1].revents)) {
             errno = EPIPE;
             return -1;
         }
         if (rc > 0 && p[0].revents == 0) {
-            /* Only watch_fd spoke (a hung-up terminal): wait on for fd alone. */
+            /* Only watch_fd spoke, of something else (POLLNVAL): wait for fd alone. */
             int ready = lab_wait_fd_watching(fd, events, -1, lab_ms_left(deadline));
             return ready;
         }
@@ -229,7 +236,7 @@ int lab_backoff_pause(struct lab_backoff *b, int watch_fd)
         return 0;
     }
     /* The pause is a poll() on watch_fd for nothing but errors: a reader that
-     * goes away (POLLERR on a pipe's write end) ends it at once. */
+     * goes away ends it at once. */
     long long deadline = lab_now_ms() + ms;
     for (;;) {
         struct pollfd p = {.fd = watch_fd, .events = 0, .revents = 0};
@@ -238,14 +245,12 @@ int lab_backoff_pause(struct lab_backoff *b, int watch_fd)
             continue;
         if (rc < 0)
             return -1;
-        if (rc > 0 && (p.revents & POLLERR)) {
+        if (rc > 0 && reader_gone(p.revents)) {
             errno = EPIPE;
             return -1;
         }
-        if (rc > 0 && lab_ms_left(deadline) > 0) {
-            /* POLLHUP alone (a terminal hung up): pace with a plain sleep. */
+        if (rc > 0 && lab_ms_left(deadline) > 0) /* POLLNVAL: pace with a plain sleep */
             lab_pause_ms(lab_ms_left(deadline));
-        }
         return 0;
     }
 }
@@ -257,5 +262,5 @@ int lab_reader_gone(int fd)
     do {
         rc = poll(&p, 1, 0);
     } while (rc < 0 && errno == EINTR);
-    return rc > 0 && (p.revents & POLLERR) != 0;
+    return rc > 0 && reader_gone(p.revents);
 }

@@ -327,9 +327,9 @@ static int serve(struct server *s)
     long served = 0;
     long long idle_since = lab_now_ms();
     for (;;) {
-        /* stdout too, for nothing but errors: POLLERR there means that whoever
-         * read our narration (a pipe into head -1) is gone, and so is our
-         * reason to run: a clean end, not a death by SIGPIPE. */
+        /* stdout too, for nothing but errors: POLLERR (or POLLHUP) there means
+         * that whoever read our narration (a pipe into head -1, a terminal) is
+         * gone, and so is our reason to run: a clean end, not a SIGPIPE death. */
         struct pollfd p[3] = {{.fd = s->fd, .events = POLLIN, .revents = 0},
                               {.fd = s->other_fd, .events = POLLIN, .revents = 0},
                               {.fd = STDOUT_FILENO, .events = 0, .revents = 0}};
@@ -341,7 +341,7 @@ static int serve(struct server *s)
             continue;
         if (rc < 0)
             return fail(s, "poll()");
-        if (p[2].revents & POLLERR)
+        if (p[2].revents & (POLLERR | POLLHUP))
             return 0;
         if (s->hidden > 0 && lab_now_ms() - s->window_start >= 1000)
             say_hidden(s);
@@ -359,7 +359,8 @@ static int serve(struct server *s)
                     served, served == 1 ? "" : "s");
             return 0;
         }
-        idle_since = lab_now_ms();
+        if (rc > 0 && (p[0].revents | p[1].revents) != 0)
+            idle_since = lab_now_ms();
         for (int i = 0; i < 2; i++) {
             if (!(p[i].revents & (POLLIN | POLLERR)))
                 continue;
