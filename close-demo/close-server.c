@@ -235,6 +235,13 @@ static int read_to_eof(struct server *s, int fd)
             say_hidden_reads(s, reads - READS_SHOWN, hidden_bytes);
         if (r < 0)
             return fail(s, "read()");
+        if (r == 0 && s->first_seen < close_first[s->scenario].len) {
+            lab_say_fd(&s->n, fd,
+                       "unexpected: EOF after %zu of the bytes a %s client sends first (does "
+                       "the client run another scenario?)",
+                       s->first_seen, close_scenario_names[s->scenario]);
+            return 1;
+        }
         if (r == 0)
             break;
         if (check_client(s, buf, (size_t)r) != 0)
@@ -331,6 +338,12 @@ static int server_first(struct server *s)
     ssize_t r = lab_read_bounded(fd, buf, sizeof buf, s->cli.timeout_ms);
     if (r < 0)
         return fail(s, "read()");
+    if (r == 0) {
+        lab_say_fd(&s->n, fd,
+                   "unexpected: EOF before the client's request (does it run another "
+                   "scenario?)");
+        return 1;
+    }
     if (check_client(s, buf, (size_t)r) != 0)
         return 1;
     lab_say_fd(&s->n, fd, "read() -> %zd bytes \"%s\"", r,
