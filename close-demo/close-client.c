@@ -106,18 +106,7 @@ static int parse_args(struct client *c, int argc, char *argv[])
  * this scenario does not expect, the likely cause; exit status 1. */
 static int fail(const struct client *c, const char *what)
 {
-    int err = errno;
-    if (err == ETIMEDOUT)
-        lab_say_errno(&c->n, err, "%s: the server did not answer within --timeout %d ms", what,
-                      c->cli.timeout_ms);
-    else if (err == ECONNRESET || err == EPIPE || err == ENOTCONN)
-        lab_say_errno(&c->n, err,
-                      "%s failed: the server reset the connection (does it run another "
-                      "scenario?)",
-                      what);
-    else
-        lab_say_errno(&c->n, err, "%s failed", what);
-    return 1;
+    return closing_fail(&c->n, what, "server", c->cli.timeout_ms);
 }
 
 /* The server did something this scenario never makes it do: say what, and

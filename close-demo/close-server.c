@@ -134,18 +134,7 @@ static int conn_close(struct server *s)
  * status 1. */
 static int fail(const struct server *s, const char *what)
 {
-    int err = errno;
-    if (err == ETIMEDOUT)
-        lab_say_errno(&s->n, err, "%s: the client did not finish within --timeout %d ms", what,
-                      s->cli.timeout_ms);
-    else if (err == ECONNRESET || err == EPIPE)
-        lab_say_errno(&s->n, err,
-                      "%s failed: the client reset the connection (does it run another "
-                      "scenario?)",
-                      what);
-    else
-        lab_say_errno(&s->n, err, "%s failed", what);
-    return 1;
+    return closing_fail(&s->n, what, "client", s->cli.timeout_ms);
 }
 
 /* Abort the connection: RST, so that a client stuck in another scenario's

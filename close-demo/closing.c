@@ -9,6 +9,22 @@
 #include "lab_tcpstate.h"
 #include "lab_watch.h"
 
+int closing_fail(const struct lab_narrator *n, const char *what, const char *peer, int timeout_ms)
+{
+    int err = errno;
+    if (err == ETIMEDOUT)
+        lab_say_errno(n, err, "%s: the %s did not finish within --timeout %d ms", what, peer,
+                      timeout_ms);
+    else if (err == ECONNRESET || err == EPIPE || err == ENOTCONN)
+        lab_say_errno(n, err,
+                      "%s failed: the %s reset the connection (does it run another "
+                      "scenario?)",
+                      what, peer);
+    else
+        lab_say_errno(n, err, "%s failed", what);
+    return 1;
+}
+
 int closing_tuple(int fd, struct lab_endpoint *local, struct lab_endpoint *peer)
 {
     if (lab_endpoint_local(fd, local) < 0)

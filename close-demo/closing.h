@@ -15,6 +15,11 @@ int closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint
 void closing_report_passive(const struct lab_narrator *n, const struct lab_endpoint *local,
                             const struct lab_endpoint *peer);
 
+/* Narrate the call what that failed with errno, naming the likely cause when
+ * the peer ("client", "server") reset the connection or did not answer within
+ * timeout_ms; returns 1, the exit status. */
+int closing_fail(const struct lab_narrator *n, const char *what, const char *peer, int timeout_ms);
+
 /* Fill local and peer from a connected fd; 0 or -1 with errno. */
 int closing_tuple(int fd, struct lab_endpoint *local, struct lab_endpoint *peer);
 

@@ -110,3 +110,17 @@ expect_order() {
         line=$MATCH
     done
 }
+
+# head_ends PROGRAM ARGS...: in `PROGRAM ARGS | head -1` head takes the first
+# line (listening on ...) into server.out and goes; the program must see its
+# reader gone and end at once with 0, not after its --timeout (keep it 3000
+# or more), not by SIGPIPE (141).
+head_ends() {
+    local t0=${EPOCHREALTIME/./} rcs=(-1 -1) ms
+    { timeout 5 "$BIN/$1" "${@:2}" </dev/null | head -1 >"$WORK/server.out"; rcs=("${PIPESTATUS[@]}"); } ||
+        true
+    ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+    expect_line "$WORK/server.out" 'listening on '
+    [[ ${rcs[0]} -eq 0 ]] || fail "$1 exited ${rcs[0]}, want 0"
+    ((ms < 1500)) || fail "$1 ran $ms ms after its reader had gone"
+}
