@@ -91,7 +91,7 @@ static void usage(void)
            "  --abort-on-overflow 0|1 set net.ipv4.tcp_abort_on_overflow      [namespace]\n"
            "  --bind ADDR             address to listen on (default 127.0.0.1)\n"
            "  --port PORT             port (default %d; 0 = let the kernel choose)\n"
-           "  --timeout MS            bound on every wait (default %d)\n"
+           "  --timeout MS            bound on the whole run (default %d)\n"
            "  --quiet                 drop the explanations\n"
            "  --step                  wait for Enter before each state-changing call\n"
            "  --help                  this text\n"
@@ -180,6 +180,18 @@ static int parse_args(struct options *o, int argc, char *argv[])
     if (rc < 0 || probe_cli_finish(&o->cli, argc, argv, &o->scenario, &o->ep) < 0)
         return -1;
     enum probe_scenario sc = o->scenario;
+
+    /* Options that would undo what the scenario shows are bad usage. */
+    if (sc == SC_DRAIN && o->accept_set && o->accept != ACCEPT_ONE_AFTER) {
+        lab_usage_error(PROG, "--scenario drain needs --accept one-after:MS (it frees one slot)");
+        return -1;
+    }
+    if ((sc == SC_SYN_QUEUE || sc == SC_ACK_OVERFLOW) && o->defer_accept == 0) {
+        lab_usage_error(PROG,
+                        "--scenario %s needs TCP_DEFER_ACCEPT: --defer-accept must be 1 or more",
+                        probe_scenario_names[sc]);
+        return -1;
+    }
 
     /* Scenario defaults; explicit options win. */
     if (!o->backlog_set)
@@ -694,9 +706,11 @@ int main(int argc, char *argv[])
             if (seen && alive == 0)
                 break;
         }
-        if (now - (seen ? last_change : start) > o.cli.timeout_ms) {
-            lab_say(&n, "%s for %d ms, giving up errno=ETIMEDOUT",
-                    seen ? "nothing changed" : "no client came", o.cli.timeout_ms);
+        /* --timeout bounds the whole run, so clients that keep something
+         * changing cannot keep the server alive for ever. */
+        if (now - start > o.cli.timeout_ms) {
+            lab_say(&n, "%s within --timeout %d ms, giving up errno=ETIMEDOUT",
+                    seen ? "clients still connected" : "no client came", o.cli.timeout_ms);
             status = 1;
             break;
         }

@@ -104,6 +104,21 @@ ack-overflow)
     expect_line "$c" 'conn 5 \(victim\): send\(\) returned 1, then: reset errno=ECONNRESET'
     expect_line "$c" 'EmbryonicRsts \+2'
     ;;
+whole-timeout)
+    # --timeout bounds the whole run: a client that keeps the queue moving
+    # (a new connection every 100 ms for 3 s) does not keep the server alive.
+    start_server backlog-server --scenario fill --accept all --timeout 800 --bind "$host" --port 0
+    fds=()
+    for ((i = 0; i < 30; i++)); do
+        [[ -d /proc/$SERVER_PID ]] || break
+        exec {fd}<>"/dev/tcp/$host/$SERVER_PORT" || break
+        fds+=("$fd")
+        read -r -t 0.1 -u "$PACE_FD" _ || true # the trickle's pace, not a synchronisation
+    done
+    wait_server 1
+    ((${#fds[@]} < 30)) || fail "the server outlived 30 connections 100 ms apart"
+    expect_line "$s" 'clients still connected within --timeout 800 ms, giving up errno=ETIMEDOUT'
+    ;;
 sysctl-restore)
     # A namespace may outlive the run (ip netns exec): every sysctl the
     # server changed is put back when it ends, and when it is killed.
