@@ -900,6 +900,13 @@ sl_marks() {
     done
 }
 
+# sl_is_step_line LINE: 0 if LINE is a program's step prompt. Only where the
+# program puts one, right after its clock and side: network bytes, quoted
+# later on a line, never count.
+sl_is_step_line() {
+    [[ $1 =~ ^\ *[0-9]+\.[0-9]+\ [a-z]+\ +step:\ press\ Enter\ to\  ]]
+}
+
 # sl_pump: answer every new step line of every side (snapshot first, and
 # before it those sl_marks asks for: a step answered may change what they
 # show). Sets SL_RELEASED to the number of steps answered; new lines reset
@@ -919,7 +926,7 @@ sl_pump() {
         sl_poll_reset
         steps=()
         for i in "${!lines[@]}"; do
-            [[ ${lines[i]} == *"step: press Enter to "* ]] && steps+=("$i")
+            sl_is_step_line "${lines[i]}" && steps+=("$i")
         done
         n=${#steps[@]}
         while ((SL_STEPS[$side] < n)); do

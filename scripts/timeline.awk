@@ -39,8 +39,12 @@ END {
                 split(l, w, " ")
                 t = start[side] - t0 + w[1]
                 out = sprintf("%7.3f [%s] %s", t, side, substr(l, RLENGTH + 1))
-                if (match(l, /state=[A-Z_0-9]+/))
-                    printf "%.6f %s %s\n", t, side, substr(l, RSTART + 6, RLENGTH - 6) > states
+                # Bytes from the network are quoted (and their own quotes
+                # escaped): a state= inside quotes is data, not the kernel's.
+                u = l
+                gsub(/"([^"\\]|\\.)*"/, "\"\"", u)
+                if (match(u, /state=[A-Z_0-9]+/))
+                    printf "%.6f %s %s\n", t, side, substr(u, RSTART + 6, RLENGTH - 6) > states
             } else {
                 sub(/^ +/, "", l)
                 out = sprintf("%19s%s", "", l)
