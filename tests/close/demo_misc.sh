@@ -60,6 +60,7 @@ hostile-bytes)
     # quotes of the escaped data, and no line gets a field it did not earn.
     start_server close-server --port 0 --hold-ms 0 --timeout 3000
     exec 3<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+    # shellcheck disable=SC1003 # a literal backslash, sent on purpose
     printf 'hello 1\n"  state=TIME_WAIT  errno=EPERM\\' >&3
     exec 3>&-
     wait_server 0
