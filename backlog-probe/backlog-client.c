@@ -814,9 +814,16 @@ int main(int argc, char *argv[])
     if (refused == m) {
         /* no queue to describe */
     } else if (o.scenario == SC_SYN_QUEUE) {
+        long cookies = 1;
+        (void)lab_sysctl_read("net.ipv4.tcp_syncookies", &cookies);
         lab_explain(&n, "SYN_RECV there: requests in the SYN queue, which TCP_DEFER_ACCEPT");
-        lab_explain(&n, "keeps until data comes; the others got a SYN cookie, skipped the");
-        lab_explain(&n, "SYN queue and went straight to the accept queue");
+        if (cookies != 0) {
+            lab_explain(&n, "keeps until data comes; the others got a SYN cookie, skipped the");
+            lab_explain(&n, "SYN queue and went straight to the accept queue");
+        } else {
+            lab_explain(&n, "keeps until data comes; with tcp_syncookies=0 the SYNs that found");
+            lab_explain(&n, "it full were dropped (TCPReqQFullDrop): they wait in SYN_SENT");
+        }
     } else if (o.scenario != SC_ACK_OVERFLOW) {
         long queued = -1;
         if (backlog >= 0 && listener_backlog(&server, &queued) >= 0 && queued > backlog)

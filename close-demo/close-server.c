@@ -271,9 +271,10 @@ static int hold_in_close_wait(struct server *s)
     int fd = s->conn;
     if (s->hold_ms > 0) {
         lab_say_fd(&s->n, fd, "holding the socket open for %d ms", s->hold_ms);
-        lab_explain(&s->n, "Meanwhile the client waits in FIN_WAIT1 until our delayed ACK of its");
-        lab_explain(&s->n, "FIN leaves, then in FIN_WAIT2 for our FIN, which only close() or");
-        lab_explain(&s->n, "shutdown() sends.");
+        lab_explain(&s->n, "The client's socket moves on without us: FIN_WAIT1 until our kernel");
+        lab_explain(&s->n, "ACKs its FIN (at once, or up to ~40 ms later if the ACK is delayed),");
+        lab_explain(&s->n, "then FIN_WAIT2 until our FIN, which only close() or shutdown() sends.");
+        lab_explain(&s->n, "Its own narration, or ss in a third terminal, says which it is in.");
         lab_pause_ms(s->hold_ms); /* the demonstration itself, not synchronisation */
     }
     return 0;
@@ -359,12 +360,14 @@ static int server_first(struct server *s)
         return 1;
     lab_explain(&s->n, "Without SO_REUSEADDR the TIME_WAIT's claim on the port blocks bind().");
     if (s->reuseaddr) {
-        lab_explain(&s->n, "With it, bind() succeeds: the old listener had SO_REUSEADDR too, and");
-        lab_explain(&s->n, "the TIME_WAIT inherited it. Linux wants the flag on both sockets.");
+        lab_explain(&s->n, "With it, bind() succeeds: the TIME_WAIT keeps the flag of its own");
+        lab_explain(&s->n,
+                    "socket, which copied it from our old listener. Linux wants the flag on");
+        lab_explain(&s->n, "the connection's socket and on the new one.");
     } else {
-        lab_explain(&s->n, "Even with it bind() fails here: the old listener lacked the flag,");
-        lab_explain(&s->n, "and its TIME_WAIT inherited that. Linux wants SO_REUSEADDR on both");
-        lab_explain(&s->n, "sockets; run both ends again with --reuseaddr to see it succeed.");
+        lab_explain(&s->n, "Even with it bind() fails here: the TIME_WAIT keeps the flag of its");
+        lab_explain(&s->n, "own socket, which copied it from our old listener, which lacked it.");
+        lab_explain(&s->n, "Run close-server again with --reuseaddr to see bind() succeed.");
     }
     /* What Linux does (checked by claim tests): plain bind always fails; with
      * the flag it succeeds only if the old listener had it as well. */

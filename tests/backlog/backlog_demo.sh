@@ -91,6 +91,8 @@ syn-queue)
     expect_line "$s" 'sysctl net.ipv4.tcp_syncookies 1 -> 0'
     expect_line "$c" 'summary: 5 completed, 3 in SYN_SENT'
     expect_line "$c" 'TCPReqQFullDrop \+3'
+    expect_line "$c" 'with tcp_syncookies=0 the SYNs that found'
+    expect_no_line "$c" 'got a SYN cookie'
     ;;
 ack-overflow)
     pair "--abort-on-overflow 0" ""

@@ -58,6 +58,8 @@ server-first)
         expect_line "$S" 'with SO_REUSEADDR: bind\(\) and listen\(\) ok'
     else
         expect_line "$S" ' with SO_REUSEADDR: bind\(\) +errno=EADDRINUSE'
+        # The advice names the program that has the option.
+        expect_line "$S" 'Run close-server again with --reuseaddr'
     fi
     ;;
 unread-data)
