@@ -8,7 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
+
+int lab_kernel_at_least(int major, int minor)
+{
+    struct utsname u;
+    int ma = 0, mi = 0;
+    if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+        return 0;
+    return ma > major || (ma == major && mi >= minor);
+}
 
 static int sysctl_path(const char *name, char *path, size_t len)
 {

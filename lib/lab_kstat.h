@@ -2,6 +2,10 @@
 #ifndef LAB_KSTAT_H
 #define LAB_KSTAT_H
 
+/* 1 if the running kernel's release (uname) is at least major.minor, else 0
+ * (also when it cannot be read). */
+int lab_kernel_at_least(int major, int minor);
+
 /* Read an integer sysctl by dotted name ("net.core.somaxconn"); 0 or -1 with errno. */
 int lab_sysctl_read(const char *name, long *value);
 

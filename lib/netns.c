@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* unshare(2) */
 #endif
 #include "lab_netns.h"
+#include "lab_kstat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +20,6 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
 
 static int write_file(const char *path, const char *text)
 {
@@ -96,16 +96,6 @@ int lab_netns_enter_private(char *why, size_t whylen)
     return 0;
 }
 
-/* 1 if the running kernel is at least major.minor. */
-static int kernel_at_least(int major, int minor)
-{
-    struct utsname u;
-    int ma = 0, mi = 0;
-    if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-        return 0;
-    return ma > major || (ma == major && mi >= minor);
-}
-
 static int same_ns(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
@@ -167,7 +157,7 @@ int lab_netns_is_host(void)
      * PROC_NET_INIT_INO; before that nothing tells it apart without asking
      * PID 1, which is wrong inside a PID namespace: answer "host". */
     const ino_t PROC_NET_INIT_INO = 0xEFFFFFF9u;
-    if (kernel_at_least(6, 18) && self.st_ino != PROC_NET_INIT_INO)
+    if (lab_kernel_at_least(6, 18) && self.st_ino != PROC_NET_INIT_INO)
         return 0;
     return 1;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,6 +109,18 @@ static void test_sysctl_restore(void)
     change_then(SIGHUP);
     long old;
     CHECK_ERRNO(lab_sysctl_change("net.ipv4.no_such_thing", 1, &old), ENOENT);
+}
+
+static void test_kernel_version(void)
+{
+    struct utsname u;
+    int ma = 0, mi = 0;
+    CHECK_SYS(uname(&u));
+    CHECK(sscanf(u.release, "%d.%d", &ma, &mi) == 2, "release '%s'", u.release);
+    CHECK(lab_kernel_at_least(ma, mi) == 1, "not at least its own version %d.%d", ma, mi);
+    CHECK(lab_kernel_at_least(ma, mi + 1) == 0, "at least %d.%d", ma, mi + 1);
+    CHECK(lab_kernel_at_least(ma + 1, 0) == 0, "at least %d.0", ma + 1);
+    CHECK(lab_kernel_at_least(ma - 1, 99) == 1, "not at least %d.99", ma - 1);
 }
 
 static void test_sysctl_bad_names(void)
@@ -213,6 +226,7 @@ static void test_counters(void)
 
 int main(void)
 {
+    test_kernel_version();
     test_sysctl_bad_names();
     test_counters();
     test_sysctl(); /* these last: they skip outside a private namespace */

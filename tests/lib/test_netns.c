@@ -12,7 +12,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,16 +22,6 @@
 #include "lab_sock.h"
 #include "lab_tcpstate.h"
 #include "testlib.h"
-
-/* 1 if the running kernel is at least major.minor. */
-static int kernel_at_least(int major, int minor)
-{
-    struct utsname u;
-    int ma = 0, mi = 0;
-    if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-        return 0;
-    return ma > major || (ma == major && mi >= minor);
-}
 
 /* 1 if `ip netns add` has named any namespace on this machine. */
 static int run_netns_has_entries(void)
@@ -128,7 +117,7 @@ static void check_outer_namespace(ino_t ns, uint16_t port)
     int rc = lab_netns_is_host();
     if (netns_inode() == INIT_NET_INO) {
         CHECK(rc == 1, "the initial network namespace reported as %d", rc);
-    } else if (!kernel_at_least(6, 18) && !run_netns_has_entries()) {
+    } else if (!lab_kernel_at_least(6, 18) && !run_netns_has_entries()) {
         /* Before 6.18 an outer namespace nobody named private must count as
          * the host's, although LAB_NETNS_ENV (naming ours) is inherited. */
         CHECK(rc == 1, "an outer namespace, not known private, reported as %d", rc);
@@ -147,7 +136,7 @@ static void check_env_names_one_namespace(ino_t ns, uint16_t port)
     CHECK(strcmp(getenv(LAB_NETNS_ENV) ? getenv(LAB_NETNS_ENV) : "", id) == 0,
           "the runner did not name this namespace in %s (%s)", LAB_NETNS_ENV, id);
     CHECK(lab_netns_is_host() == 0, "the namespace the runner named is taken for the host's");
-    if (kernel_at_least(6, 18) || run_netns_has_entries()) {
+    if (lab_kernel_at_least(6, 18) || run_netns_has_entries()) {
         printf("note: this kernel tells namespaces apart by itself; a wrong %s not checked\n",
                LAB_NETNS_ENV);
         return;
