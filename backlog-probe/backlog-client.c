@@ -454,9 +454,21 @@ static void explain_syn_schedule(const struct lab_narrator *n)
                     retries);
 }
 
-/* Connect everything at once, then wait until nothing more will complete. */
+/* Time spent at --step prompts: the learner's, not the run's. */
+static long long stepped_ms;
+
+/* lab_step, with the wait for Enter kept out of every clock of the run. */
+static void step(const struct options *o, const struct lab_narrator *n, const char *what)
+{
+    long long t = lab_now_ms();
+    lab_step(n, o->cli.step, what);
+    stepped_ms += lab_now_ms() - t;
+}
+
+/* Connect everything at once, then wait until nothing more will complete.
+ * The connect phase, and --deadline with it, starts after the step. */
 static int run_fill(const struct options *o, const struct lab_narrator *n,
-                    const struct lab_endpoint *server, struct conn *conns, long m, long long t0)
+                    const struct lab_endpoint *server, struct conn *conns, long m)
 {
     struct pollfd *pfd = calloc((size_t)m, sizeof *pfd);
     long *idx = calloc((size_t)m, sizeof *idx);
@@ -466,7 +478,8 @@ static int run_fill(const struct options *o, const struct lab_narrator *n,
         lab_say(n, "calloc: errno=ENOMEM");
         return -1;
     }
-    lab_step(n, o->cli.step, "open the connections");
+    step(o, n, "open the connections");
+    long long t0 = lab_now_ms();
     unsigned long long drops0 = probe_counter(PC_LISTEN_DROPS); /* ListenDrops */
     for (long i = 0; i < m; i++) {
         if (open_conn(&conns[i], server) < 0 && conns[i].fate == F_ERROR &&
@@ -545,17 +558,23 @@ static int run_fill(const struct options *o, const struct lab_narrator *n,
     }
     free(pfd);
     free(idx);
+    /* The late ones, each by its own connect(); only a SYN that was really
+     * resent is the retransmit timer's doing. */
     for (long i = 0; o->scenario == SC_DRAIN && i < m; i++) {
         unsigned retrans = 0;
-        if (conns[i].fate != F_COMPLETED || conns[i].done_ms - t0 <= SETTLE_MS * 2)
+        if (conns[i].fate != F_COMPLETED || conns[i].done_ms - conns[i].started_ms <= SETTLE_MS * 2)
             continue;
-        (void)lab_tcp_total_retrans(conns[i].fd, &retrans);
+        if (lab_tcp_total_retrans(conns[i].fd, &retrans) < 0) {
+            lab_say(n, "conn %ld: getsockopt(TCP_INFO): errno=%s", i + 1, lab_errno_name(errno));
+            continue;
+        }
         lab_say(n,
                 "conn %ld completed %lld ms after its connect() state=%s; its SYN "
                 "was sent %u more time(s)",
                 i + 1, conns[i].done_ms - conns[i].started_ms,
                 lab_tcp_state_name(lab_tcp_state_of_fd(conns[i].fd)), retrans);
-        drained = 2;
+        if (retrans > 0)
+            drained = 2;
     }
     if (drained == 2) {
         lab_explain(n, "nobody told them a slot was free: the SYN retransmit timer");
@@ -640,7 +659,7 @@ static int run_ack_overflow(const struct options *o, const struct lab_narrator *
             "plan: %ld victim(s) complete the handshake first and keep quiet, %ld "
             "filler(s) then fill the accept queue, then the victims send",
             victims, fillers);
-    lab_step(n, o->cli.step, "connect the victims");
+    step(o, n, "connect the victims");
     for (long i = 0; i < victims; i++) {
         struct conn *c = &conns[fillers + i];
         if (connect_one_bounded(o, c, server) < 0) {
@@ -652,7 +671,7 @@ static int run_ack_overflow(const struct options *o, const struct lab_narrator *
     }
     lab_explain(n, "the server's kernel keeps each as a request (SYN_RECV): with");
     lab_explain(n, "TCP_DEFER_ACCEPT the final ACK alone does not create a socket");
-    lab_step(n, o->cli.step, "connect the fillers and send on each");
+    step(o, n, "connect the fillers and send on each");
     for (long i = 0; i < fillers; i++) {
         struct conn *c = &conns[i];
         if (connect_one_bounded(o, c, server) < 0) {
@@ -670,7 +689,7 @@ static int run_ack_overflow(const struct options *o, const struct lab_narrator *
         lab_say(n, "conn %ld (filler): sent 1 byte: %s", i + 1, fate_text(c, text, sizeof text));
     }
     lab_say(n, "the accept queue now holds backlog+1 = %ld: full", fillers);
-    lab_step(n, o->cli.step, "send one byte on each victim");
+    step(o, n, "send one byte on each victim");
     for (long i = 0; i < victims; i++) {
         struct conn *c = &conns[fillers + i];
         unsigned long long before = probe_counter(PC_LISTEN_OVERFLOWS);
@@ -774,13 +793,13 @@ int main(int argc, char *argv[])
         } else if (run_ack_overflow(&o, &n, &server, conns, m, backlog) < 0) {
             status = 1;
         }
-    } else if (run_fill(&o, &n, &server, conns, m, t0) < 0) {
+    } else if (run_fill(&o, &n, &server, conns, m) < 0) {
         status = 1;
     } else if (o.send) {
         lab_say(&n, "--send: wrote 1 byte on each connection the moment it completed");
         lab_explain(&n, "it waits in the server's socket until accept() and read()");
     }
-    long long elapsed = lab_now_ms() - t0;
+    long long elapsed = lab_now_ms() - t0 - stepped_ms;
     if (o.scenario != SC_ACK_OVERFLOW && backlog >= 0 && classify_by_server(&server, conns, m) < 0)
         lab_say(&n, "sock_diag: errno=%s", lab_errno_name(errno));
 
