@@ -11,10 +11,14 @@ struct lab_narrator {
     int quiet;          /* drop explanations */
     int color;          /* ANSI colour on */
     long long start_us; /* monotonic time of lab_narrator_init */
+    int wall;           /* time column: wall-clock time of day, not seconds since start */
     FILE *out;
 };
 
-/* Start the clock; colour only if out is a TTY and NO_COLOR is unset; line-buffer out. */
+/* Start the clock; colour only if out is a TTY and NO_COLOR is unset; line-buffer out.
+ * The time column is the time of day (HH:MM:SS.mmm) on a TTY, so two programs in
+ * two terminals share one clock, and seconds since start elsewhere (scripts merge
+ * those); SOCKLAB_CLOCK=wall or =run chooses either. */
 void lab_narrator_init(struct lab_narrator *n, const char *role, int quiet, FILE *out);
 
 /* Print one event line: "  0.012 server  <text>"; state=/errno= words are highlighted. */

@@ -3,6 +3,7 @@
 #include "lab_narrate.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,17 @@ void lab_narrator_init(struct lab_narrator *n, const char *role, int quiet, FILE
     n->out = out;
     n->start_us = now_us();
     const char *no_color = getenv("NO_COLOR");
-    n->color = isatty(fileno(out)) && (no_color == NULL || *no_color == '\0');
+    int tty = isatty(fileno(out));
+    n->color = tty && (no_color == NULL || *no_color == '\0');
+    /* Each program's own elapsed time cannot be compared across two
+     * terminals; the machine's clock can. */
+    const char *clock = getenv("SOCKLAB_CLOCK");
+    if (clock != NULL && strcmp(clock, "wall") == 0)
+        n->wall = 1;
+    else if (clock != NULL && strcmp(clock, "run") == 0)
+        n->wall = 0;
+    else
+        n->wall = tty;
     setvbuf(out, NULL, _IOLBF, 0);
 }
 
@@ -72,26 +83,42 @@ static void put_highlighted(FILE *out, const char *text)
     }
 }
 
+/* The time column: "HH:MM:SS.mmm" (wall) or "%7.3f" seconds since start. */
+static void format_time(const struct lab_narrator *n, char *buf, size_t len)
+{
+    if (n->wall) {
+        struct timespec ts;
+        struct tm tm;
+        if (clock_gettime(CLOCK_REALTIME, &ts) == 0 && localtime_r(&ts.tv_sec, &tm) != NULL) {
+            snprintf(buf, len, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     ts.tv_nsec / 1000000);
+            return;
+        }
+    }
+    snprintf(buf, len, "%7.3f", (double)(now_us() - n->start_us) / 1e6);
+}
+
 static void emit(const struct lab_narrator *n, int explanation, const char *fmt, va_list ap)
 {
     char text[1024];
     vsnprintf(text, sizeof text, fmt, ap);
+    int indent = n->wall ? 21 : 16; /* under the event text: time + role columns */
     if (explanation) {
-        /* Aligned under the event text: 8 (time) + 8 (role) columns. */
         if (n->color)
-            fprintf(n->out, "%16s" ANSI_DIM "%s" ANSI_RESET "\n", "", text);
+            fprintf(n->out, "%*s" ANSI_DIM "%s" ANSI_RESET "\n", indent, "", text);
         else
-            fprintf(n->out, "%16s%s\n", "", text);
+            fprintf(n->out, "%*s%s\n", indent, "", text);
         return;
     }
-    double t = (double)(now_us() - n->start_us) / 1e6;
+    char t[32];
+    format_time(n, t, sizeof t);
     if (n->color) {
         const char *rc = strcmp(n->role, "server") == 0 ? ANSI_MAGENTA : ANSI_CYAN;
-        fprintf(n->out, "%7.3f %s" ANSI_BOLD "%-7s" ANSI_RESET " ", t, rc, n->role);
+        fprintf(n->out, "%s %s" ANSI_BOLD "%-7s" ANSI_RESET " ", t, rc, n->role);
         put_highlighted(n->out, text);
         fputc('\n', n->out);
     } else {
-        fprintf(n->out, "%7.3f %-7s %s\n", t, n->role, text);
+        fprintf(n->out, "%s %-7s %s\n", t, n->role, text);
     }
 }
 

@@ -56,6 +56,7 @@ esac
 : 9>&2 || exec 2>/dev/null # with fd 2 closed, the error message is lost with it
 
 export LC_ALL=C # tcpdump, awk and sort output, and $EPOCHREALTIME, in one format
+export SOCKLAB_CLOCK=run # the programs count from their start: the merge needs that
 # sl_abspath PATH: PATH made absolute and without ".", ".." and doubled
 # slashes, in SL_PATH: what `cd PATH && pwd` says, without a subshell.
 sl_abspath() {

@@ -162,9 +162,16 @@ static void test_color(void)
     lab_narrator_init(&n, "server", 0, tty);
     CHECK(n.color == 1, "no colour on a TTY with NO_COLOR empty");
 
+    /* Two terminals share the machine's clock, not each program's start. */
+    CHECK_SYS(setenv("SOCKLAB_CLOCK", "run", 1));
+    lab_narrator_init(&n, "server", 0, tty);
+    CHECK(n.wall == 0, "SOCKLAB_CLOCK=run ignored on a TTY");
+    CHECK_SYS(unsetenv("SOCKLAB_CLOCK"));
+
     CHECK_SYS(unsetenv("NO_COLOR"));
     lab_narrator_init(&n, "server", 0, tty);
     CHECK(n.color == 1, "no colour on a TTY");
+    CHECK(n.wall == 1, "a TTY does not get the time of day");
     lab_say(&n, "got FIN state=CLOSE_WAIT, errno=EPIPE done");
     /* Inside quotes (escaped network bytes) a "state=" is data: not coloured. */
     lab_say(&n, "read() -> \"\\\"  state=TIME_WAIT  errno=EPERM\\\\\"  state=ESTABLISHED");
@@ -193,8 +200,13 @@ static void test_color(void)
           "a fake field in quotes was coloured: '%s'", buf);
     CHECK(strstr(buf, "server") != NULL && strstr(buf, "got FIN ") != NULL,
           "event text missing: '%s'", buf);
-    CHECK(strstr(buf, "                \033[2mwhy\033[0m") != NULL,
-          "explanation not indented and dimmed: '%s'", buf);
+    CHECK(strstr(buf, "\n                     \033[2mwhy\033[0m") != NULL,
+          "explanation not indented (21) and dimmed: '%s'", buf);
+    /* The time of day: HH:MM:SS.mmm at the start of the event line. */
+    int hh, mm, ss, ms, used = 0;
+    CHECK(sscanf(buf, "%2d:%2d:%2d.%3d %n", &hh, &mm, &ss, &ms, &used) == 4 && used == 13 &&
+              hh < 24 && mm < 60 && ss < 61,
+          "no time of day at the start: '%s'", buf);
     fclose(tty);
     close(master);
     CHECK_SYS(setenv("NO_COLOR", "1", 1));
@@ -295,9 +307,32 @@ static void test_escape(void)
     CHECK(memcmp(out, "ZZZ", 4) == 0, "wrote into a 0-byte buffer");
 }
 
+/* SOCKLAB_CLOCK=wall where it is not a TTY: the format, and explanations
+ * under the event text. */
+static void test_wall_clock(void)
+{
+    CHECK_SYS(setenv("SOCKLAB_CLOCK", "wall", 1));
+    struct piped pp;
+    piped_open(&pp, "client", 0);
+    lab_say(&pp.n, "event");
+    lab_explain(&pp.n, "why");
+    char buf[256];
+    fflush(pp.out);
+    drain(pp.rfd, buf, sizeof buf);
+    piped_close(&pp);
+    CHECK_SYS(unsetenv("SOCKLAB_CLOCK"));
+    int hh, mm, ss, ms, used = 0;
+    CHECK(sscanf(buf, "%2d:%2d:%2d.%3d %n", &hh, &mm, &ss, &ms, &used) == 4 && used == 13,
+          "no HH:MM:SS.mmm: '%s'", buf);
+    CHECK(strcmp(buf + 12, " client  event\n                     why\n") == 0,
+          "wall-clock line or indentation: '%s'", buf);
+}
+
 int main(void)
 {
+    CHECK_SYS(unsetenv("SOCKLAB_CLOCK"));
     test_format();
+    test_wall_clock();
     test_color();
     test_errno_name();
     test_escape();
