@@ -153,15 +153,15 @@ fill-stepped)
     # Enter lines come after a pause longer than --deadline (the pause is what
     # is tested, not a synchronisation), and the summary is the unstepped one.
     scenario=fill
-    pair "" "--deadline 300"
+    pair "" "--deadline 250"
     first_match "$c" 'summary: (.*), in [0-9]+ ms$'
     [[ -n $MATCH ]] || fail "no summary in the unstepped run"
     want=${BASH_REMATCH[1]}
     start_server backlog-server --scenario fill --bind "$host" --port 0
     rc=0
-    { read -r -t 0.5 -u "$PACE_FD" _ || true; printf '\n\n'; } |
+    { read -r -t 0.35 -u "$PACE_FD" _ || true; printf '\n\n'; } |
         timeout 10 "$BIN/backlog-client" --step --scenario fill --host "$host" \
-            --port "$SERVER_PORT" --deadline 300 >"$c" 2>"$WORK/client.err" || rc=$?
+            --port "$SERVER_PORT" --deadline 250 >"$c" 2>"$WORK/client.err" || rc=$?
     ((rc == 0)) || fail "stepped backlog-client exited $rc, want 0"
     wait_server 0
     # The prompt really lasted longer than the deadline...
@@ -169,14 +169,14 @@ fill-stepped)
     t_step=$((10#${BASH_REMATCH[1]}${BASH_REMATCH[2]}))
     expect_line "$c" '^ *([0-9]+)\.([0-9]{3}) client  8 non-blocking connect\(\) calls issued in ([0-9]+) ms'
     t_go=$((10#${BASH_REMATCH[1]}${BASH_REMATCH[2]})) issued=${BASH_REMATCH[3]}
-    ((t_go - t_step >= 400)) || fail "the step lasted $((t_go - t_step)) ms, want 400 or more"
+    ((t_go - t_step >= 300)) || fail "the step lasted $((t_go - t_step)) ms, want 300 or more"
     # ...and counted for nothing: not in the connect phase, not against --deadline.
-    ((issued < 300)) || fail "the connect phase counted the step: issued in $issued ms"
-    expect_no_line "$c" 'deadline of 300 ms reached'
+    ((issued < 250)) || fail "the connect phase counted the step: issued in $issued ms"
+    expect_no_line "$c" 'deadline of 250 ms reached'
     expect_line "$c" 'after [0-9]+ ms: 5 completed, 3 waiting in state=SYN_SENT'
     expect_line "$c" 'summary: (.*), in ([0-9]+) ms$'
     [[ ${BASH_REMATCH[1]} == "$want" ]] || fail "stepped summary '${BASH_REMATCH[1]}', unstepped '$want'"
-    ((BASH_REMATCH[2] < 300)) || fail "the summary counted the step: ${BASH_REMATCH[2]} ms"
+    ((BASH_REMATCH[2] < 250)) || fail "the summary counted the step: ${BASH_REMATCH[2]} ms"
     ;;
 head)
     # A reader that goes away (| head -1) ends the server at once, cleanly.
