@@ -39,6 +39,23 @@ static const char *const udp_scenario_names[] = {
     NULL,
 };
 
+/* How many datagrams each scenario's udp-client sends to the server's two
+ * ports: the server's exchange is over once it has answered that many (unless
+ * --keep-serving). A client change that sends more or fewer must change this;
+ * the demo.udp tests check that the server ends right after its client. */
+static const int udp_scenario_datagrams[] = {
+    1, /* echo-unconnected: one sendto() */
+    1, /* echo-connected: one send() */
+    0, /* refused-unconnected: aims at a closed port */
+    0, /* refused-connected: aims at a closed port */
+    0, /* recverr: aims at a closed port */
+    3, /* reconnect: one to each port, then the late ask on the second */
+    4, /* disconnect: two while connected, two after */
+    3, /* filter: connected, unconnected, sendto(second port) */
+    1, /* ttl: one probe (on loopback it arrives) */
+    0, /* bench: sends to its own sink */
+};
+
 #define UDP_SCENARIO_HELP                                                                          \
     "Scenarios (give both programs the same one):\n"                                               \
     "  echo-unconnected     sendto/recvfrom: the reply arrives with no connect (C14)\n"            \

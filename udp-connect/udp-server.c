@@ -50,6 +50,7 @@ struct server {
     struct lab_narrator n;
     enum udp_scenario scenario;
     long count; /* stop after this many datagrams; 0 = no limit */
+    int count_given, keep_serving;
     int reply_from_other;
     int other_port; /* -1 = port + 1 */
     int other_port_given;
@@ -63,14 +64,16 @@ struct server {
     char buf[DATAGRAM_MAX];
 };
 
-enum { OPT_COUNT = LAB_OPT_FIRST_PRIVATE, OPT_REPLY_FROM_OTHER, OPT_OTHER_PORT };
+enum { OPT_COUNT = LAB_OPT_FIRST_PRIVATE, OPT_REPLY_FROM_OTHER, OPT_OTHER_PORT, OPT_KEEP_SERVING };
 
 static void usage(void)
 {
     printf("Usage: %s [OPTION]...\n"
            "A UDP echo server: recvfrom() each datagram, narrate the sender's address,\n"
-           "sendto() one answer back. Exits 0 after --count datagrams, or when --timeout\n"
-           "passes without a datagram after it served some; 1 when none came at all.\n\n"
+           "sendto() one answer back. Exits 0 once it has answered every datagram the\n"
+           "scenario's udp-client sends (at once where it sends this server none), after\n"
+           "--count datagrams, or when --timeout passes without a datagram after it\n"
+           "served some; 1 when none came at all.\n\n"
            "Options:\n"
            "  -s, --scenario NAME    which story to play (default echo-unconnected)\n"
            "  -b, --bind ADDR        address to bind (default 127.0.0.1; ::1 for IPv6)\n"
@@ -81,7 +84,10 @@ static void usage(void)
            "                         with echo-connected, reconnect or disconnect)\n"
            "      --other-port PORT  port of the second socket (default: --port + 1, %d;\n"
            "                         reconnect, disconnect, filter, --reply-from-other)\n"
-           "      --count N          exit after N datagrams (default 0: no limit)\n"
+           "      --count N          exit after N datagrams (default: as many as the\n"
+           "                         scenario's client sends; 0: no limit)\n"
+           "      --keep-serving     serve one client after another, until --timeout\n"
+           "                         passes without a datagram (not with --count)\n"
            "  -t, --timeout MS       exit after MS without a datagram (default 600000)\n"
            "      --step             wait for Enter before each bind() and sendto()\n"
            "  -q, --quiet            events only, no explanations\n"
@@ -96,6 +102,7 @@ static int parse_args(struct server *s, int argc, char *argv[])
         LAB_CLI_COMMON_OPTIONS,
         {"bind", required_argument, NULL, 'b'},
         {"count", required_argument, NULL, OPT_COUNT},
+        {"keep-serving", no_argument, NULL, OPT_KEEP_SERVING},
         {"reply-from-other", no_argument, NULL, OPT_REPLY_FROM_OTHER},
         {"other-port", required_argument, NULL, OPT_OTHER_PORT},
         {NULL, 0, NULL, 0},
@@ -110,6 +117,10 @@ static int parse_args(struct server *s, int argc, char *argv[])
             if (lab_cli_long(PROG, "count", optarg, 0, 1000000000, &v) < 0)
                 return -1;
             s->count = v;
+            s->count_given = 1;
+            break;
+        case OPT_KEEP_SERVING:
+            s->keep_serving = 1;
             break;
         case OPT_REPLY_FROM_OTHER:
             s->reply_from_other = 1;
@@ -134,6 +145,13 @@ static int parse_args(struct server *s, int argc, char *argv[])
         return 0;
     s->scenario = (enum udp_scenario)sc;
     const char *name = udp_scenario_names[s->scenario];
+    if (s->keep_serving && s->count_given) {
+        lab_usage_error(PROG, "--keep-serving contradicts --count (serve until --timeout, or "
+                              "stop after N datagrams: one of them)");
+        return -1;
+    }
+    if (!s->count_given && !s->keep_serving)
+        s->count = udp_scenario_datagrams[s->scenario];
     /* Options that contradict the scenario, or that it would silently ignore. */
     if (s->reply_from_other && (s->scenario == SC_ECHO_CONNECTED || s->scenario == SC_RECONNECT ||
                                 s->scenario == SC_DISCONNECT)) {
@@ -322,6 +340,14 @@ static int handle(struct server *s, int fd)
     return rc;
 }
 
+/* The scenario's client has sent all it sends: the exchange is over. */
+static void say_exchange_over(const struct server *s, long served)
+{
+    lab_say(&s->n, "answered %ld datagram%s, as many as a client of scenario %s sends: exiting",
+            served, served == 1 ? "" : "s", udp_scenario_names[s->scenario]);
+    lab_explain(&s->n, "The exchange is over; --keep-serving would wait for the next client.");
+}
+
 static int serve(struct server *s)
 {
     long served = 0;
@@ -369,8 +395,11 @@ static int serve(struct server *s)
             served++;
             if (s->count > 0 && served >= s->count) {
                 say_hidden(s);
-                lab_say(&s->n, "served %ld datagram%s (--count): exiting", served,
-                        served == 1 ? "" : "s");
+                if (s->count_given)
+                    lab_say(&s->n, "served %ld datagram%s (--count): exiting", served,
+                            served == 1 ? "" : "s");
+                else
+                    say_exchange_over(s, served);
                 return 0;
             }
         }
@@ -419,7 +448,14 @@ int main(int argc, char *argv[])
         lab_say(&s.n, "second socket on %s", fmt_ep(&other, a));
     }
     explain_scenario(&s);
-    int rc = serve(&s);
+    int rc = 0;
+    if (s.count == 0 && !s.count_given && !s.keep_serving) {
+        lab_say(&s.n, "in scenario %s the client sends this server nothing: exiting",
+                udp_scenario_names[s.scenario]);
+        lab_explain(&s.n, "Run udp-client alone; --keep-serving keeps this server up anyway.");
+    } else {
+        rc = serve(&s);
+    }
     close(s.fd);
     if (s.other_fd >= 0)
         close(s.other_fd);

@@ -14,10 +14,25 @@ fi
 S="$WORK/server.out"
 C="$WORK/client.out"
 
-# serve COUNT: a server for this scenario that stops after COUNT datagrams.
+# serve [ARGS...]: a server for this scenario, its --timeout the default ten
+# minutes: only the end of its scenario's exchange (or ARGS) ends it.
 serve() {
-    start_server udp-server --scenario "$scenario" --bind "$host" --count "$1" --timeout 3000
+    start_server udp-server --scenario "$scenario" --bind "$host" "$@"
     [[ $SERVER_PORT == 19002 ]] || fail "server on port $SERVER_PORT, want 19002"
+}
+
+# exchange_over N: the client is done; the server, having answered the N
+# datagrams its scenario's client sends (0: at once), ends by itself with 0
+# within a second.
+exchange_over() {
+    if (($1 == 0)); then
+        wait_for_line "$S" "in scenario $scenario the client sends this server nothing: exiting\$" 1
+    else
+        local s=s
+        (($1 == 1)) && s=
+        wait_for_line "$S" "answered $1 datagram$s, as many as a client of scenario $scenario sends: exiting\$" 1
+    fi
+    wait_server 0
 }
 
 client() {
@@ -37,9 +52,9 @@ one_answer_each() {
 
 case $scenario in
 echo-unconnected)
-    serve 1
+    serve
     client
-    wait_server 0
+    exchange_over 1
     expect_order "$C" "getsockname\(\) -> (0\.0\.0\.0|\[::\]):0 " \
         "sendto\($addr:19002, \"hello, unconnected\"\) -> 18" \
         "getsockname\(\) -> (0\.0\.0\.0|\[::\]):[1-9][0-9]* \(bound by sendto\)" \
@@ -50,9 +65,9 @@ echo-unconnected)
     expect_line "$S" "sendto\($addr:$port\) from $addr:19002 -> 18 bytes"
     ;;
 echo-connected)
-    serve 1
+    serve
     client
-    wait_server 0
+    exchange_over 1
     expect_line "$C" "${udp}OutDatagrams ([0-9]+) -> \\1, ${udp}InDatagrams ([0-9]+) -> \\2 across connect"
     expect_order "$C" "connect\($addr:19002\) -> 0" \
         "getsockname\(\) -> $addr:[1-9][0-9]* \(chosen by connect\)" \
@@ -63,23 +78,26 @@ echo-connected)
     expect_line "$S" "from $addr:$port\$"
     ;;
 refused-unconnected)
-    serve 1
+    serve
     client --timeout 150
+    exchange_over 0
     expect_order "$C" "sendto\($addr:[0-9]+, \"anyone there\?\"\) -> 13" \
         "InDestUnreachs went up" "recvfrom\(\): nothing within 150 ms"
     expect_no_line "$C" "errno="
     expect_no_line "$S" "recvfrom\(\) on"
     ;;
 refused-connected)
-    serve 1
+    serve
     client
+    exchange_over 0
     expect_order "$C" "connect\($addr:[0-9]+\) -> 0" "send\(\"anyone there\?\"\) -> 13" \
         "recvfrom\(\) -> -1  errno=ECONNREFUSED" "recv\(\) again -> -1  errno=EAGAIN"
     expect_no_line "$S" "recvfrom\(\) on"
     ;;
 recverr)
-    serve 1
+    serve
     client
+    exchange_over 0
     if [[ $family == v6 ]]; then t='type=1 code=4' from='::1'; else t='type=3 code=3' from='127.0.0.1'; fi
     expect_order "$C" "setsockopt\(IP(V6)?_RECVERR, 1\) -> 0" "POLLERR" \
         "recvfrom\(\) -> -1  errno=ECONNREFUSED" \
@@ -88,9 +106,9 @@ recverr)
     expect_no_line "$S" "recvfrom\(\) on"
     ;;
 reconnect)
-    serve 3
+    serve
     client
-    wait_server 0
+    exchange_over 3
     expect_order "$C" "connect\($addr:19002\) -> 0" "getpeername\(\) -> $addr:19002" \
         "from $addr:19002" "connect\($addr:19003\) -> 0" "getpeername\(\) -> $addr:19003" \
         "\(same port" "recvfrom\(\) -> 20 bytes \"hello, second server\" from $addr:19003" \
@@ -141,7 +159,7 @@ big-datagram)
     size=65507
     [[ $family == v6 ]] && size=65527
     scenario=echo-unconnected
-    serve 1
+    serve
     dd if=/dev/zero bs="$size" count=1 status=none >"/dev/udp/$host/19002" ||
         fail "dd could not send $size bytes"
     wait_server 0
@@ -151,7 +169,7 @@ big-datagram)
 flood)
     # 40 datagrams at once: all answered, ten narrated, the rest summed up.
     scenario=echo-unconnected
-    serve 40
+    serve --count 40 --timeout 3000
     exec 3<>"/dev/udp/$host/19002"
     for ((i = 0; i < 40; i++)); do printf x >&3; done
     exec 3>&-
@@ -167,6 +185,16 @@ flood)
     expect_line "$S" '\.\.\. and [0-9]+ more datagrams \([0-9]+ bytes\) answered in [0-9.]+ s, not shown'
     expect_line "$S" 'served 40 datagrams \(--count\): exiting'
     ;;
+keep-serving)
+    # --keep-serving: one client after another, until --timeout passes idle.
+    scenario=echo-connected
+    serve --keep-serving --timeout 150
+    client
+    client
+    wait_server 0
+    expect_no_line "$S" 'as many as a client'
+    expect_line "$S" 'no datagram for 150 ms: exiting after 2 datagrams$'
+    ;;
 filter-no-server)
     run_client udp-client 1 --scenario filter --host "$host"
     expect_order "$C" 'recv\(\) failed +errno=ECONNREFUSED' \
@@ -174,17 +202,17 @@ filter-no-server)
     ;;
 reconnect-moved)
     # Both ends moved to another port: the client's second port follows (--port + 1).
-    start_server udp-server --scenario reconnect --bind "$host" --port 20000 --count 3 \
-        --timeout 3000
+    start_server udp-server --scenario reconnect --bind "$host" --port 20000
     run_client udp-client 0 --scenario reconnect --host "$host" --port 20000
-    wait_server 0
+    scenario=reconnect
+    exchange_over 3
     expect_order "$C" "connect\($addr:20000\) -> 0" "connect\($addr:20001\) -> 0" \
         "from $addr:20001"
     ;;
 disconnect)
-    serve 4
+    serve
     client
-    wait_server 0
+    exchange_over 4
     expect_order "$C" "connect\($addr:19002\) -> 0" \
         "recvfrom\(\) -> 15 bytes \"while connected\" from $addr:19002" \
         "answer from the second port never arrived: ${udp}NoPorts went up by 1" \
@@ -198,9 +226,9 @@ disconnect)
     one_answer_each
     ;;
 filter)
-    serve 3
+    serve
     client
-    wait_server 0
+    exchange_over 3
     expect_order "$C" "connect\($addr:19002\) -> 0" \
         "reply from the second port never arrived: ${udp}NoPorts went up by 1" \
         "recvfrom\(\) -> 27 bytes \"from the unconnected socket\" from $addr:19003" \
@@ -210,9 +238,9 @@ filter)
     expect_line "$S" "sendto\(.*\) from $addr:19003 -> 25 bytes"
     ;;
 ttl)
-    serve 1
+    serve
     client --ttl 1
-    wait_server 0
+    exchange_over 1
     if [[ $family == v6 ]]; then
         expect_line "$C" "setsockopt\(IPV6_UNICAST_HOPS, 0\) -> 0"
         expect_line "$C" "setsockopt\(IPV6_UNICAST_HOPS, 256\) -> -1  errno=EINVAL"
@@ -228,7 +256,9 @@ ttl)
     expect_line "$C" "delivered with (TTL|hop limit) 3, but nothing listens on that port"
     ;;
 bench)
+    serve
     client --count 50 --rounds 3
+    exchange_over 0
     for m in "unconnected sendto\(\)" "connected send\(\)" "connected sendto\(addr\)"; do
         expect_line "$C" "median $m +[0-9]+ datagrams/s"
     done
