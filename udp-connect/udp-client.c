@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 /* After <time.h>: struct scm_timestamping in it needs struct timespec. */
@@ -991,6 +992,13 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sorts v (n > 0) and returns its median. */
+static double median_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static int bench(struct client *c)
 {
     char a[LAB_ENDPOINT_STRLEN];
@@ -1016,12 +1024,23 @@ static int bench(struct client *c)
         close(sink);
         return 1;
     }
-    double *rate = calloc((size_t)(METHODS * c->rounds), sizeof *rate);
+    /* rate[m * rounds + r]; then ratio[k * rounds + r], method k+1 over
+     * unconnected in round r, the two measured back to back. */
+    double *rate = calloc((size_t)((2 * METHODS - 1) * c->rounds), sizeof *rate);
     if (rate == NULL)
         return close(sink), close(ufd), close(cfd), fail(c, "calloc()");
+    double *ratio = rate + METHODS * c->rounds;
     static const char payload[32] = "bench";
-    lab_say(&c->n, "%ld datagrams of %zu bytes per measurement, %d rounds", c->bench_count,
-            sizeof payload, c->rounds);
+    struct utsname un;
+    if (uname(&un) < 0)
+        snprintf(un.release, sizeof un.release, "(uname: %s)", lab_errno_name(errno));
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    lab_say(&c->n,
+            "conditions: %s to %s, %ld datagrams of %zu bytes per measurement, %d round%s "
+            "(the three methods one after another in each), Linux %s, %ld CPU%s online",
+            c->family == AF_INET6 ? "IPv6" : "IPv4", fmt_ep(&sink_ep, a), c->bench_count,
+            sizeof payload, c->rounds, c->rounds == 1 ? "" : "s", un.release, cpus,
+            cpus == 1 ? "" : "s");
     int rc = 0;
     for (int r = 0; r < c->rounds && rc == 0; r++) {
         for (int m = 0; m < METHODS && rc == 0; m++) {
@@ -1041,27 +1060,36 @@ static int bench(struct client *c)
                     rate[m * c->rounds + r]);
         }
     }
-    double median[METHODS] = {0};
-    for (int m = 0; m < METHODS && rc == 0; m++) {
-        double *v = rate + m * c->rounds;
-        qsort(v, (size_t)c->rounds, sizeof *v, cmp_double);
-        median[m] =
-            c->rounds % 2 ? v[c->rounds / 2] : (v[c->rounds / 2 - 1] + v[c->rounds / 2]) / 2;
-        double spread = median[m] > 0 ? 100.0 * (v[c->rounds - 1] - v[0]) / median[m] : 0;
-        lab_say(&c->n, "median %-24s %10.0f datagrams/s  (min %.0f, max %.0f, spread %.0f%%)",
-                names[m], median[m], v[0], v[c->rounds - 1], spread);
+    int measured = rc == 0;
+    for (int r = 0; r < c->rounds && measured; r++) {
+        double base = rate[UNCONNECTED * c->rounds + r];
+        if (base <= 0)
+            measured = 0; /* too fast for the clock: no ratio to give */
+        for (int m = CONNECTED; m < METHODS && measured; m++)
+            ratio[(m - 1) * c->rounds + r] = rate[m * c->rounds + r] / base;
     }
-    if (rc == 0 && median[UNCONNECTED] > 0) {
-        lab_say(&c->n, "ratio connected send() / unconnected sendto() = %.2f",
-                median[CONNECTED] / median[UNCONNECTED]);
-        lab_say(&c->n, "ratio connected sendto(addr) / unconnected sendto() = %.2f",
-                median[CONNECTED_SENDTO] / median[UNCONNECTED]);
+    for (int m = 0; m < METHODS && rc == 0; m++) {
+        double *v = rate + m * c->rounds, med = median_of(v, c->rounds);
+        double spread = med > 0 ? 100.0 * (v[c->rounds - 1] - v[0]) / med : 0;
+        lab_say(&c->n, "median %-24s %10.0f datagrams/s  (min %.0f, max %.0f, spread %.0f%%)",
+                names[m], med, v[0], v[c->rounds - 1], spread);
+    }
+    for (int m = CONNECTED; m < METHODS && measured; m++) {
+        double *v = ratio + (m - 1) * c->rounds, med = median_of(v, c->rounds);
+        lab_say(&c->n,
+                "ratio %s / unconnected sendto() = %.2f  (median of %d round%s; min %.2f, "
+                "max %.2f)",
+                names[m], med, c->rounds, c->rounds == 1 ? "" : "s", v[0], v[c->rounds - 1]);
+    }
+    if (measured) {
         lab_explain(&c->n, "An unconnected sendto() makes the kernel look up the route for every");
         lab_explain(&c->n, "datagram; a connected send() reuses the route cached by connect().");
         lab_explain(&c->n, "sendto(addr) on a connected IPv4 socket takes the slow path again;");
         lab_explain(&c->n, "IPv6 checks the cached route against the address and may reuse it.");
-        lab_explain(&c->n, "Loopback makes the rest of the path cheap, so this is the upper bound");
-        lab_explain(&c->n, "of the gain; the numbers vary between machines and runs.");
+        lab_explain(&c->n, "Each ratio compares methods measured back to back in one round; its");
+        lab_explain(&c->n, "min and max over the rounds show how much one run's figure varies.");
+        lab_explain(&c->n, "They hold for this machine under the conditions above; other");
+        lab_explain(&c->n, "machines, kernels and loads give other figures.");
     }
     free(rate);
     close(sink), close(ufd), close(cfd);

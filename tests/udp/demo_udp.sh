@@ -262,7 +262,14 @@ bench)
     for m in "unconnected sendto\(\)" "connected send\(\)" "connected sendto\(addr\)"; do
         expect_line "$C" "median $m +[0-9]+ datagrams/s"
     done
-    expect_line "$C" "ratio connected send\(\) / unconnected sendto\(\) = [0-9.]+"
+    # The figures come with their conditions and their spread, and no bound.
+    v=IPv4
+    [[ $family == v6 ]] && v=IPv6
+    expect_line "$C" "conditions: $v to $addr:[0-9]+, 50 datagrams of 32 bytes per measurement, 3 rounds .*, Linux [^ ]+, [0-9]+ CPUs? online\$"
+    for m in "connected send\(\)" "connected sendto\(addr\)"; do
+        expect_line "$C" "ratio $m / unconnected sendto\(\) = [0-9.]+  \(median of 3 rounds; min [0-9.]+, max [0-9.]+\)\$"
+    done
+    expect_no_line "$C" "upper bound"
     ;;
 *)
     fail "unknown scenario $scenario"
