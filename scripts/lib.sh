@@ -93,6 +93,9 @@ SL_PASS_SERVER=() # --server-arg words
 SL_PASS_CLIENT=() # --client-arg words
 SL_TIMEOUT_S=30   # bound on the whole run once inside the namespace
 SL_OWN_OPTS=""    # a script's own long options (without --), for abbreviations
+SL_DRY_RUN=0      # --dry-run: check everything, start nothing
+SL_DETAIL=0       # --detail: snapshots with every ss detail (-o -i)
+SL_DRY_CMDS=()    # what a run would start (for --dry-run)
 
 sl_say() { printf '%s: %s\n' "$SL_NAME" "$*" >&2; }
 sl_die() {
@@ -127,6 +130,8 @@ sl_parse_common() {
         case $1 in
         -h | --help) SL_HELP=1 ;;
         --step) : ;; # always on: the script drives the steps itself
+        --dry-run) SL_DRY_RUN=1 ;;
+        --detail) SL_DETAIL=1 ;;
         -s | --scenario | -o | --out | --run-timeout | -p | --port | -b | --bind | -H | --host | --server-arg | --client-arg)
             (($# >= 2)) || sl_usage_error "$1 needs a value"
             sl_option "$1" "$2"
@@ -148,7 +153,7 @@ sl_parse_common() {
             # script did not check.
             opt=${1%%=*}
             hits=()
-            for o in scenario out run-timeout port bind host server-arg client-arg help step $SL_OWN_OPTS; do
+            for o in scenario out run-timeout port bind host server-arg client-arg help step dry-run detail $SL_OWN_OPTS; do
                 [[ --$o == "$opt"* ]] && hits+=("--$o")
             done
             ((${#hits[@]} == 0)) || sl_usage_error "write '$opt' in full (${hits[*]})"
@@ -293,6 +298,7 @@ sl_check_programs() {
             sl_usage_error "$line"
         fi
         ((rc == 0)) || sl_die "$prog --help failed (exit $rc): ${out%%$'\n'*}"
+        SL_DRY_CMDS+=("$SL_BIN/$prog --step --scenario $SL_SCENARIO${SL_ARGS[*]:+ ${SL_ARGS[*]}}")
         sl_help_scenarios "$out"
         ((${#SL_NAMES[@]})) || sl_die "$prog --help lists no scenarios: cannot check '$SL_SCENARIO'"
         found=0
@@ -313,21 +319,28 @@ Options:
                          or one an earlier run of a script made (its files
                          are then replaced; a folder holding anything else is
                          refused) (default: a new folder under runs/ in the
-                         repository)
+                         repository, or in the current folder for installed
+                         scripts)
   -p, --port P           the server's port, 1 to 65535 (the client's too)
   -b, --bind ADDR        the server's address: 127.0.0.1, ::1 or another
                          loopback address, or 0.0.0.0 or :: (the client then
                          connects to loopback)
   -H, --host ADDR        the address the client connects to (loopback)
       --run-timeout S    give up on the run after S seconds (default 30)
+      --detail           snapshots with every detail ss has (-o -i: timers,
+                         congestion control, rates); by default only the
+                         lines that matter
+      --dry-run          check every option and find the programs, say what
+                         would run, and start nothing (exit 0)
       --server-arg ARG   pass ARG to the server only (repeat for more words)
       --client-arg ARG   pass ARG to the client only
   -h, --help             this text
 Any other option (e.g. --quiet, --timeout MS) goes to both programs. Every
 option is checked before the run starts: bad usage exits 2 with one line.
 
-Programs are taken from $SOCKLAB_BIN, else <repo>/build/bin (built with
-cmake if missing). The run needs unshare (util-linux) and iproute2; without
+Programs are taken from $SOCKLAB_BIN, else, for installed scripts, from
+where they were installed, else <repo>/build/bin (built with cmake if
+missing). The run needs unshare (util-linux) and iproute2; without
 tcpdump it still shows narration and snapshots, but no packets. It exits 77
 when it cannot make a private namespace. Ctrl-C, SIGTERM and SIGHUP stop a
 run within a second: no process or temporary file stays behind, and the run
@@ -335,25 +348,44 @@ folder keeps what was written so far, with a file INTERRUPTED that says so.
 EOF
 }
 
-# sl_find_bin PROG...: set SL_BIN to a folder holding every PROG, building
-# the repository (into <repo>/build) when needed.
+# sl_find_bin PROG...: set SL_BIN to a folder holding every PROG: the
+# installed programs when this is an installed copy of the scripts (a file
+# installed.sh beside lib.sh names their folder; nothing is ever built
+# there), else <repo>/build/bin, built when needed: one line while it
+# builds, the build's log only if it fails.
 sl_find_bin() {
-    local p missing=()
+    local p missing=() log rc=0 SL_INSTALLED_BINDIR=""
     if [[ -n ${SOCKLAB_BIN:-} ]]; then
         SL_BIN=$SOCKLAB_BIN
         for p in "$@"; do [[ -x $SL_BIN/$p ]] || missing+=("$p"); done
         ((${#missing[@]} == 0)) || sl_die "SOCKLAB_BIN=$SL_BIN has no ${missing[*]}"
         return 0
     fi
+    if [[ -f $SL_LIBDIR/installed.sh ]]; then
+        # shellcheck source=/dev/null
+        source "$SL_LIBDIR/installed.sh" # sets SL_INSTALLED_BINDIR, relative to here
+        sl_abspath "$SL_LIBDIR/$SL_INSTALLED_BINDIR"
+        SL_BIN=$SL_PATH
+        for p in "$@"; do [[ -x $SL_BIN/$p ]] || missing+=("$p"); done
+        ((${#missing[@]} == 0)) || sl_die "the installed programs are not all in $SL_BIN: ${missing[*]} missing (reinstall, or set SOCKLAB_BIN)"
+        return 0
+    fi
     SL_BIN="$SL_REPO/build/bin"
     for p in "$@"; do [[ -x $SL_BIN/$p ]] || missing+=("$p"); done
     ((${#missing[@]} == 0)) && return 0
+    [[ -f $SL_REPO/CMakeLists.txt ]] || sl_die "no programs in $SL_BIN and no source tree to build them from (set SOCKLAB_BIN)"
     command -v cmake >/dev/null || sl_die "cmake is needed to build ${missing[*]} (or set SOCKLAB_BIN)"
-    sl_say "building ${missing[*]} in $SL_REPO/build ..."
+    log=$(mktemp "${TMPDIR:-/tmp}/socklab-build.XXXXXX") || sl_die "cannot make a temporary file for the build log"
+    sl_say "building ${missing[*]} in $SL_REPO/build (once) ..."
     # Configure every time: an old build folder may predate these targets.
-    cmake -S "$SL_REPO" -B "$SL_REPO/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2 ||
-        sl_die "cmake configure failed"
-    cmake --build "$SL_REPO/build" -j2 --target "${missing[@]}" >&2 || sl_die "build failed"
+    { cmake -S "$SL_REPO" -B "$SL_REPO/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+        cmake --build "$SL_REPO/build" -j2 --target "${missing[@]}"; } >"$log" 2>&1 </dev/null || rc=$?
+    if ((rc)); then
+        sl_cat "$log" '  ' >&2
+        rm -f -- "$log"
+        sl_die "the build failed (exit $rc); its log is above"
+    fi
+    rm -f -- "$log"
     for p in "$@"; do [[ -x $SL_BIN/$p ]] || sl_die "the build made no $SL_BIN/$p"; done
 }
 
@@ -463,6 +495,7 @@ sl_make_run() {
     SL_TMP=$err
     if [[ -z $SL_OUT ]]; then
         d=$SL_REPO/runs
+        [[ -f $SL_LIBDIR/installed.sh ]] && d=$PWD/runs # an installed copy: here
         if [[ ! -d $d ]] && ! err=$(mkdir -p -- "$d" 2>&1); then
             rm -rf -- "$SL_TMP"
             sl_errtext "$err"
@@ -531,6 +564,11 @@ sl_enter_netns() {
             ip link set lo up || sl_unavailable "cannot bring lo up in the namespace"
         fi
         return 0
+    fi
+    if ((SL_DRY_RUN)); then
+        printf '%s: dry run: every option checked, nothing started; programs from %s\n' "$SL_NAME" "$SL_BIN"
+        if ((${#SL_DRY_CMDS[@]})); then printf '  would run: %s\n' "${SL_DRY_CMDS[@]}"; fi
+        exit 0
     fi
     command -v unshare >/dev/null || sl_unavailable "unshare (util-linux) is not installed"
     command -v ip >/dev/null || sl_unavailable "ip (iproute2) is not installed"

@@ -35,14 +35,17 @@ Options:
                          repository)
   -p, --port P           udp-server's port on B, 1 to 65535
       --run-timeout S    give up on the run after S seconds (default 30)
+      --dry-run          check every option and find the programs, say what
+                         would run, and start nothing (exit 0)
       --server-arg ARG   pass ARG to udp-server only (repeat for more words)
       --client-arg ARG   pass ARG to udp-client only
   -h, --help             this text
 Any other option (e.g. --quiet) goes to both programs. Every option is
 checked before the run starts: bad usage exits 2 with one line.
 
-Programs are taken from $SOCKLAB_BIN, else <repo>/build/bin (built with
-cmake if missing). Needs unshare and nsenter (util-linux), iproute2 and
+Programs are taken from $SOCKLAB_BIN, else, for installed scripts, from
+where they were installed, else <repo>/build/bin (built with cmake if
+missing). Needs unshare and nsenter (util-linux), iproute2 and
 tcpdump; exits 77 when it cannot make the namespaces. Ctrl-C, SIGTERM and
 SIGHUP stop a run within a second: no process or temporary file stays
 behind, and the run folder keeps what was written so far, with a file
