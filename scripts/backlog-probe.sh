@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # backlog-probe.sh: the listen backlog in one terminal. Runs backlog-server
 # and backlog-client in a private network namespace (so sysctls may change),
-# steps them, snapshots `ss -tanoi`, `ss -lnt` and nstat's counter deltas,
+# steps them, snapshots `ss -lnt` and the queues' nstat counter deltas (with
+# --detail `ss -tanoi` and every counter),
 # captures lo with tcpdump and prints both sides' narration, the snapshots,
 # the packets and a ladder diagram where the dropped SYNs stand unanswered.
 set -euo pipefail
@@ -16,8 +17,9 @@ Usage: scripts/backlog-probe.sh [OPTION]...
 Run backlog-server and backlog-client (default scenario fill) in a private
 network namespace, stepping both with --step, and print:
   1. both sides' narration, merged by time and marked by side;
-  2. snapshots of `ss -tanoi`, `ss -lnt` (Recv-Q = accept queue, Send-Q =
-     backlog) and `nstat` (ListenOverflows/ListenDrops since the last one);
+  2. snapshots of `ss -lnt` (Recv-Q = accept queue, Send-Q = backlog) and
+     `nstat` (ListenOverflows/ListenDrops since the last one); with --detail
+     also `ss -tanoi` (every connection) and every counter that moved;
   3. the packets tcpdump saw on lo;
   4. a ladder diagram: every connection's SYNs, the SYN-ACKs that came
      back, and the SYNs the full queue left unanswered.
@@ -46,9 +48,19 @@ sl_check_programs backlog-server backlog-client
 sl_port_arg 19004
 sl_enter_netns "$@"
 
-sl_snapshot_part '$ ss -lnt' trim ss -lnt
 # nstat keeps its history in the run's temp dir (NSTAT_HISTORY, see lib.sh).
-sl_snapshot_part '$ nstat   (counters that moved since the previous snapshot)' kernel nstat
+if ((SL_DETAIL)); then
+    sl_snapshot_part '$ ss -lnt' trim ss -lnt
+    sl_snapshot_part '$ nstat   (counters that moved since the previous snapshot)' kernel nstat
+else
+    # What answers the question: the listener's line (Recv-Q = accept queue,
+    # Send-Q = backlog) and the queue's counters; each connection's line and
+    # every other counter with --detail.
+    SL_SS_ARGS=(-lnt)
+    sl_snapshot_part '$ nstat TcpExtListenOverflows TcpExtListenDrops ...   (the queues'"'"' counters that moved since the previous snapshot)' \
+        kernel nstat TcpExtListenOverflows TcpExtListenDrops TcpExtTCPReqQFullDrop \
+        TcpExtTCPReqQFullDoCookies TcpExtSyncookiesSent TcpExtTCPAbortOnData
+fi
 # The client has no step between its connect phase and its final close: take
 # a snapshot (best effort) as soon as it reports what the queue did.
 SL_SNAP_ON='(completed|waiting in) .*state=SYN_SENT|FULL'

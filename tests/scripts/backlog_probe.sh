@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # script.backlog-probe: fill a backlog of 2 with 5 connections: backlog+1 = 3
 # handshakes complete, the other SYNs stay unanswered (dropped, no RST), and
-# the snapshots carry ss -lnt and nstat.
+# the snapshots carry ss -lnt and nstat: by default only the lines that
+# answer the question (the listener's Recv-Q 3 / Send-Q 2, the queues'
+# counters), no per-connection detail.
 here=${0%/*}
 [[ $here == "$0" ]] && here=. # no fork for dirname
 # shellcheck source=tests/scripts/common.sh source-path=SCRIPTDIR/../..
@@ -24,6 +26,12 @@ expect_line "$OUT/ladder.txt" '^  SYNs left unanswered: [1-9]'
 expect_line "$OUT/ladder.txt" 'SYN seq=0 .*\(no SYN,ACK: unanswered\)'
 expect_line "$OUT/snapshots.txt" '^\$ ss -lnt'
 expect_line "$OUT/snapshots.txt" '^\$ nstat'
+expect_line "$OUT/snapshots.txt" '^  LISTEN +3 +2 +127\.0\.0\.1:19004 '
+expect_line "$OUT/snapshots.txt" '^  TcpExtListenOverflows +[1-9]'
+grep_lines "$OUT/snapshots.txt" 'bbr|pacing_rate|rto:|SYN-SENT|ESTAB|TcpInSegs|IpInReceives'
+((${#MATCHED[@]} == 0)) || fail "the snapshots show detail by default: ${MATCHED[0]}"
+read_lines "$OUT/snapshots.txt"
+((${#FILE_LINES[@]} <= 45)) || fail "the snapshots take ${#FILE_LINES[@]} lines, want at most 45"
 expect_line "$OUT/narration.txt" '\[client\] .*state=SYN_SENT'
 echo "ok: $syns SYNs, $synacks SYN-ACKs"
 grep_lines "$OUT/ladder.txt" 'unanswered'

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # script.close-demo: the graceful close, captured: FIN and ACK segments in
 # order (three or four, as delayed ACK decides), and the ladder shows them
-# with the states each end entered.
+# with the states each end entered. With --detail the snapshots are
+# `ss -tanoi` (timers and TCP_INFO detail).
 here=${0%/*}
 [[ $here == "$0" ]] && here=. # no fork for dirname
 # shellcheck source=tests/scripts/common.sh source-path=SCRIPTDIR/../..
 source "$here/common.sh"
-run_script close-demo --scenario graceful --server-arg --hold-ms --server-arg 50
+run_script close-demo --scenario graceful --server-arg --hold-ms --server-arg 50 --detail
+expect_line "$OUT/snapshots.txt" '^\$ ss -tanoi$'
+expect_line "$OUT/snapshots.txt" 'rto:[0-9]'
 
 expect_line "$OUT/narration.txt" '\[client\] .*state=TIME_WAIT'
 expect_line "$OUT/narration.txt" '\[server\] .*state=CLOSE_WAIT'
