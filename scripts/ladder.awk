@@ -41,7 +41,10 @@ function rel(x, base) { return (x - base + 4294967296) % 4294967296 }
 # enter(row, side, state): side entered state with this row's segment.
 function enter(r, side, st, c) {
     if (st == "" || st == cur[c, side]) return
+    prev[c, side] = cur[c, side]
     cur[c, side] = st
+    since[c, side] = rowt[r]
+    byrst[c, side] = rst
     rowstate[r, side] = st
     nent[side]++
     ent_row[side, nent[side]] = r
@@ -64,7 +67,7 @@ BEGIN {
     while ((getline line < states) > 0) {
         split(line, wd, " ")
         ns++
-        st_t[ns] = wd[1]; st_side[ns] = wd[2]; st_name[ns] = wd[3]
+        st_t[ns] = wd[1]; st_side[ns] = wd[2]; st_name[ns] = wd[3]; st_timer[ns] = wd[4]
     }
     maxlabel = 0
 }
@@ -228,4 +231,49 @@ END {
     if (nconn <= 1) print "  state machine; * = the program's own narration reported that state too."
     else print "  state machine (connections told apart by the client's port)."
     print "  seq/ack count from each side's first sequence number (SYN = 0)."
+    if (nconn == 1) ending()
+}
+
+# The last state side's narration reported (with its timer), in
+# last_st/last_t/last_timer.
+function lastnarrated(side,    i) {
+    last_st = ""; last_t = ""; last_timer = ""
+    for (i = 1; i <= ns; i++)
+        if (st_side[i] == side) { last_st = st_name[i]; last_t = st_t[i]; last_timer = st_timer[i] }
+}
+
+# How the story ends, after the last segment, for each side of the one
+# connection: what the kernel does with the state the capture left it in
+# (both programs have exited: no fd holds the connection any more).
+function ending(    i, side, c, st, p, t, msg) {
+    for (c in seenconn) break
+    print ""
+    print "  After the last segment (both programs have exited; no fd holds the socket):"
+    for (i = 1; i <= 2; i++) {
+        side = i == 1 ? "client" : "server"
+        st = cur[c, side]; p = prev[c, side]; t = sprintf("%.4f", since[c, side])
+        lastnarrated(side)
+        if (st == "TIME_WAIT") {
+            msg = "TIME_WAIT -> CLOSED when its timer runs out: a fixed 60 s (TCP_TIMEWAIT_LEN)"
+            if (last_st == "TIME_WAIT" && last_timer != "")
+                msg = msg sprintf(", %s s left at %.3f by its narration, so at about %.1f", last_timer, last_t, last_t + last_timer)
+            msg = msg "; the run does not wait"
+        } else if (st == "CLOSE" && byrst[c, side]) {
+            msg = (p == "" ? "" : p " -> ") "CLOSED at " t " by the RST: no TIME_WAIT"
+        } else if (st == "CLOSE" && p == "LAST_ACK") {
+            msg = "LAST_ACK -> CLOSED at " t ", when the ACK of its FIN arrived: the passive closer keeps no TIME_WAIT"
+        } else if (st == "CLOSE") {
+            msg = (p == "" ? "" : p " -> ") "CLOSED at " t
+        } else if (st == "FIN_WAIT2") {
+            msg = "FIN_WAIT2 -> CLOSED after net.ipv4.tcp_fin_timeout (60 s by default) if the peer's FIN never comes"
+            if (last_st == "FIN_WAIT2" && last_timer != "") msg = msg sprintf(" (%s s left at %.3f by its narration)", last_timer, last_t)
+        } else if (st == "LAST_ACK") {
+            msg = "LAST_ACK -> CLOSED when the ACK of its FIN arrives (no ACK in the capture: the kernel resends the FIN until one comes or it gives up)"
+        } else if (st == "FIN_WAIT1" || st == "CLOSING") {
+            msg = st ": its FIN is not ACKed in the capture; the kernel resends it until it is"
+        } else if (st != "") {
+            msg = st " since " t ": the capture ends there"
+        } else continue
+        printf "  %-7s %s\n", side, msg
+    }
 }

@@ -5,7 +5,8 @@
 # run's start), starts (file of "side<TAB>launch epoch"), releases (file of
 # "side<TAB>line<TAB>epoch" for each released step). Writes the files named by
 # clocks (each side's clock origin), narration (both sides' lines by time,
-# marked by side) and states ("time side STATE" for each state=).
+# marked by side) and states ("time side STATE [TIMER]" for each state=, with
+# the timer in seconds when the line reports one).
 
 # Rows in time order, then by side, then in the order printed.
 function before(a, b) {
@@ -43,8 +44,12 @@ END {
                 # escaped): a state= inside quotes is data, not the kernel's.
                 u = l
                 gsub(/"([^"\\]|\\.)*"/, "\"\"", u)
-                if (match(u, /state=[A-Z_0-9]+/))
-                    printf "%.6f %s %s\n", t, side, substr(u, RSTART + 6, RLENGTH - 6) > states
+                if (match(u, /state=[A-Z_0-9]+/)) {
+                    st = substr(u, RSTART + 6, RLENGTH - 6)
+                    # The timer the line reports (sock_diag), if any.
+                    tm = match(u, /timer=[0-9.]+s/) ? substr(u, RSTART + 6, RLENGTH - 7) : ""
+                    printf "%.6f %s %s%s\n", t, side, st, tm == "" ? "" : " " tm > states
+                }
             } else {
                 sub(/^ +/, "", l)
                 out = sprintf("%19s%s", "", l)

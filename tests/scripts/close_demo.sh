@@ -51,3 +51,9 @@ if [[ $n -eq 4 ]]; then
 fi
 echo "ok: $n segments in the close"
 echo "$close_rows"
+# The story is finished after the last segment: the client's TIME_WAIT ends
+# by its 60 s timer (the one its narration read), the server's LAST_ACK
+# ended with the ACK of its FIN.
+expect_order "$OUT/ladder.txt" '^  After the last segment' \
+    '^  client  TIME_WAIT -> CLOSED when its timer runs out: a fixed 60 s .*[0-9.]+ s left at' \
+    '^  server  LAST_ACK -> CLOSED at [0-9.]+, when the ACK of its FIN arrived'
