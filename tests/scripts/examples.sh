@@ -68,7 +68,8 @@ for ((i = 0; i + 1 < ${#pairs[@]}; i++)); do
     [[ ${server[0]} == *-server && ${client[0]} == *-client ]] || continue
     server[0]=$BIN/${server[0]#build/bin/}
     client[0]=$BIN/${client[0]#build/bin/}
-    "${server[@]}" --timeout 5000 >"$WORK/server.out" 2>&1 &
+    : >"$WORK/server.out" # before the server starts: the poll reads it at once
+    "${server[@]}" --timeout 5000 >>"$WORK/server.out" 2>&1 &
     spid=$!
     for ((k = 0; k < 500; k++)); do # bounded poll for the server's first line
         [[ $(<"$WORK/server.out") == *'listening on '* ]] && break
