@@ -177,7 +177,7 @@ sl_capture_start "${links[2]}" r2-b "${NS[R2]}"
 sl_capture_wait
 port=()
 [[ -n $SL_PORT ]] && port=(--port "$SL_PORT")
-sl_start server nsenter --net="/proc/${NS[B]}/ns/net" "$SL_BIN/udp-server" --step --scenario ttl \
+sl_start server nsenter --net="/proc/${NS[B]}/ns/net" "$SL_BIN/udp-server" --step --scenario ttl --keep-serving \
     --bind 10.0.3.2 "${port[@]}" "${SL_PASS[@]}" "${SL_PASS_SERVER[@]}"
 sl_drive_until server 'listening on ' 5 || sl_die "udp-server did not start on B"
 

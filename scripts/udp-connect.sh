@@ -19,8 +19,9 @@ network namespace, stepping both with --step, and print:
   2. `ss -uan` snapshots, each under the step it was taken before;
   3. the packets tcpdump saw on lo (ICMP port unreachable included);
   4. a ladder diagram: one arrow per datagram or ICMP error.
-The server serves until its --timeout; the script stops it once the client
-is done. Everything is kept in the run directory.
+The server ends by itself once its client's exchange is over (it knows how
+many datagrams each scenario's client sends); should it not, the script stops
+it once the client is done. Everything is kept in the run directory.
 
 TEXT
     sl_common_help
