@@ -158,11 +158,14 @@ int lab_diag_find(const struct sockaddr *local, const struct sockaddr *remote, s
 {
     struct find_ctx f = {.local = local, .remote = remote, .out = out, .found = 0};
     /* One dump can miss a socket that is just turning into a TIME_WAIT
-     * minisock (seen on 6.18, about once in 2000 closes): absence counts only
-     * when a second dump, a millisecond later, agrees. */
-    for (int attempt = 0; attempt < 2 && !f.found; attempt++) {
+     * minisock (seen on 6.18, about once in 2000 closes), and a dump that
+     * takes several reads can skip one when other namespaces' sockets come
+     * and go in the shared hash chains meanwhile (seen under ctest -j4 with
+     * the CPUs busy): absence counts only when three dumps, 1 and 4 ms
+     * apart, agree. */
+    for (int attempt = 0; attempt < 3 && !f.found; attempt++) {
         if (attempt > 0)
-            lab_pause_ms(1);
+            lab_pause_ms(attempt == 1 ? 1 : 4);
         if (lab_diag_list(local->sa_family, 0, match_tuple, &f) < 0)
             return -1;
     }

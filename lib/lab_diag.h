@@ -38,7 +38,7 @@ typedef int (*lab_diag_fn)(const struct lab_conn *conn, void *arg);
 int lab_diag_list(int family, unsigned state_mask, lab_diag_fn fn, void *arg);
 
 /* Find the connection local<->remote; 1 found (into *out), 0 absent (confirmed
- * by a second dump), -1 error. */
+ * by three dumps), -1 error. */
 int lab_diag_find(const struct sockaddr *local, const struct sockaddr *remote,
                   struct lab_conn *out);
 

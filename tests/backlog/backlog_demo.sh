@@ -109,7 +109,7 @@ ack-overflow)
 whole-timeout)
     # --timeout bounds the whole run: a client that keeps the queue moving
     # (a new connection every 100 ms for 3 s) does not keep the server alive.
-    start_server backlog-server --scenario fill --accept all --timeout 800 --bind "$host" --port 0
+    start_server backlog-server --scenario fill --accept all --timeout 400 --bind "$host" --port 0
     fds=()
     for ((i = 0; i < 30; i++)); do
         [[ -d /proc/$SERVER_PID ]] || break
@@ -119,7 +119,7 @@ whole-timeout)
     done
     wait_server 1
     ((${#fds[@]} < 30)) || fail "the server outlived 30 connections 100 ms apart"
-    expect_line "$s" 'clients still connected within --timeout 800 ms, giving up errno=ETIMEDOUT'
+    expect_line "$s" 'clients still connected within --timeout 400 ms, giving up errno=ETIMEDOUT'
     ;;
 sysctl-restore)
     # A namespace may outlive the run (ip netns exec): every sysctl the
