@@ -159,7 +159,7 @@ fill-stepped)
     want=${BASH_REMATCH[1]}
     start_server backlog-server --scenario fill --bind "$host" --port 0
     rc=0
-    { read -r -t 0.35 -u "$PACE_FD" _ || true; printf '\n\n'; } |
+    { read -r -t 0.5 -u "$PACE_FD" _ || true; printf '\n\n'; } |
         timeout 10 "$BIN/backlog-client" --step --scenario fill --host "$host" \
             --port "$SERVER_PORT" --deadline 250 >"$c" 2>"$WORK/client.err" || rc=$?
     ((rc == 0)) || fail "stepped backlog-client exited $rc, want 0"
@@ -169,7 +169,9 @@ fill-stepped)
     t_step=$((10#${BASH_REMATCH[1]}${BASH_REMATCH[2]}))
     expect_line "$c" '^ *([0-9]+)\.([0-9]{3}) client  8 non-blocking connect\(\) calls issued in ([0-9]+) ms'
     t_go=$((10#${BASH_REMATCH[1]}${BASH_REMATCH[2]})) issued=${BASH_REMATCH[3]}
-    ((t_go - t_step >= 300)) || fail "the step lasted $((t_go - t_step)) ms, want 300 or more"
+    # (the pause starts before the client does: on an emulated machine its
+    # start-up eats into it, so only "longer than the deadline" is asked)
+    ((t_go - t_step > 250)) || fail "the step lasted $((t_go - t_step)) ms, want more than the 250 ms deadline"
     # ...and counted for nothing: not in the connect phase, not against --deadline.
     ((issued < 250)) || fail "the connect phase counted the step: issued in $issued ms"
     expect_no_line "$c" 'deadline of 250 ms reached'

@@ -27,7 +27,7 @@ run_script() {
     shift
     command -v tcpdump >/dev/null || { echo "SKIP: tcpdump is not installed"; exit 77; }
     command -v unshare >/dev/null || { echo "SKIP: unshare is not installed"; exit 77; }
-    timeout 25 bash "$SCRIPTS/$name.sh" --out "$OUT" --quiet "$@" >"$WORK/stdout" 2>"$WORK/stderr" || rc=$?
+    timeout 55 bash "$SCRIPTS/$name.sh" --out "$OUT" --quiet "$@" >"$WORK/stdout" 2>"$WORK/stderr" || rc=$?
     if [[ $rc -eq 77 ]]; then
         read_lines "$WORK/stderr"
         set -- "${FILE_LINES[@]}" ""
