@@ -21,5 +21,14 @@ if ((EUID != 0 && (major < 6 || (major == 6 && minor < 3)))); then
 fi
 expect_line "$OUT/narration.txt" '\[server\] before listen: sysctl net.core.somaxconn [0-9]+ -> 16 \(private namespace\)'
 expect_line "$OUT/narration.txt" '\[server\] listen\(fd, 1000\): net.core.somaxconn=16, effective backlog 16, capacity 17'
-expect_line "$OUT/narration.txt" '\[client\] summary: 17 completed, 3 in SYN_SENT, 0 reset, 0 refused'
+# Where handshakes are slow (an emulated machine), requests can reach the
+# backlog of 16 before the accept queue is full, and SYN cookies let more in:
+# then the kernel's counters say so. Otherwise: 16 + 1, and 3 left waiting.
+read_lines "$OUT/narration.txt"
+if [[ ${FILE_LINES[*]} == *"SyncookiesSent +"* ]]; then
+    expect_line "$OUT/narration.txt" '\[client\] summary: (1[7-9]|20) completed, [0-3] in SYN_SENT, 0 reset, 0 refused'
+    echo "note: SYN cookies let some in (slow handshakes)"
+else
+    expect_line "$OUT/narration.txt" '\[client\] summary: 17 completed, 3 in SYN_SENT, 0 reset, 0 refused'
+fi
 echo "ok: clamp ran in the script's private namespace"
