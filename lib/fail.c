@@ -24,11 +24,12 @@ void lab_fail_errno(const struct lab_narrator *n, int err, const char *fmt, ...)
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     if (fail_peer != NULL && err == ETIMEDOUT)
-        lab_say_errno(n, err, "%s: the %s did not finish within --timeout %d ms", what,
-                      fail_peer, fail_timeout_ms);
+        lab_say_errno(n, err, "%s: the %s did not finish within --timeout %d ms", what, fail_peer,
+                      fail_timeout_ms);
     else if (fail_peer != NULL && (err == ECONNRESET || err == EPIPE || err == ENOTCONN))
-        lab_say_errno(n, err, "%s failed: the %s reset the connection (does it run another "
-                              "scenario?)",
+        lab_say_errno(n, err,
+                      "%s failed: the %s reset the connection (does it run another "
+                      "scenario?)",
                       what, fail_peer);
     else
         lab_say_errno(n, err, "%s failed", what);
@@ -43,8 +44,9 @@ void lab_fail(const struct lab_narrator *n, const char *fmt, ...)
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     if (fail_peer != NULL)
-        lab_say(n, "unexpected: %s (does the %s run another scenario? give both ends the same "
-                   "--scenario)",
+        lab_say(n,
+                "unexpected: %s (does the %s run another scenario? give both ends the same "
+                "--scenario)",
                 what, fail_peer);
     else
         lab_say(n, "unexpected: %s", what);
