@@ -4,7 +4,8 @@
 # steps them, snapshots `ss -lnt` and the queues' nstat counter deltas (with
 # --detail `ss -tanoi` and every counter),
 # captures lo with tcpdump and prints both sides' narration, the snapshots,
-# the packets and a ladder diagram where the dropped SYNs stand unanswered.
+# the packets and a ladder diagram where the dropped SYNs and the requests
+# the listener still holds after the client's final ACK are marked.
 set -euo pipefail
 sl_here=${BASH_SOURCE[0]%/*}
 [[ $sl_here == "${BASH_SOURCE[0]}" ]] && sl_here=. # no fork for dirname
@@ -22,7 +23,8 @@ network namespace, stepping both with --step, and print:
      also `ss -tanoi` (every connection) and every counter that moved;
   3. the packets tcpdump saw on lo;
   4. a ladder diagram: every connection's SYNs, the SYN-ACKs that came
-     back, and the SYNs the full queue left unanswered.
+     back, the SYNs the full queue dropped, and the final ACKs after which
+     ss still saw the server's request in SYN-RECV.
 Everything is kept in the run directory.
 
 TEXT
@@ -61,6 +63,9 @@ else
         kernel nstat TcpExtListenOverflows TcpExtListenDrops TcpExtTCPReqQFullDrop \
         TcpExtTCPReqQFullDoCookies TcpExtSyncookiesSent TcpExtTCPAbortOnData
 fi
+# The ladder learns from each snapshot which requests the listener still
+# holds in SYN-RECV after the client's final ACK.
+SL_CONN_STATES=1
 # The client has no step between its connect phase and its final close: take
 # a snapshot (best effort) as soon as it reports what the queue did.
 SL_SNAP_ON='(completed|waiting in) .*state=SYN_SENT|FULL'

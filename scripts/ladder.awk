@@ -2,6 +2,12 @@
 #
 # Variables: t0 (epoch of the run's start), sports (server ports, comma
 # separated), states (file of "time side STATE" lines from the narration).
+# Optional: conns, a file of "time STATE LOCAL PEER" lines (`ss -tanH` at
+# each snapshot, "time -" for the snapshot itself): a listener may leave a
+# request in SYN-RECV after the client's final ACK (accept queue full,
+# TCP_DEFER_ACCEPT), which no packet shows; the next snapshot does.
+# Optional: srvout, the server's narration: "TCP_DEFER_ACCEPT N s" there
+# means a bare final ACK completes nothing (only data will).
 # Optional: list, an input file of `tcpdump -nn -tt -r` text, is not drawn
 # but copied to the file listout with its times on the run clock (the packet
 # list: one awk for both).
@@ -70,6 +76,39 @@ BEGIN {
         st_t[ns] = wd[1]; st_side[ns] = wd[2]; st_name[ns] = wd[3]; st_timer[ns] = wd[4]
     }
     maxlabel = 0
+    nsnap = 0
+    while (conns != "" && (getline line < conns) > 0) {
+        split(line, wd, " ")
+        if (wd[2] == "-") { nsnap++; snap_t[nsnap] = wd[1]; continue }
+        # The server's side of a connection: local port is a server port.
+        lp = wd[5]; sub(/.*:/, "", lp)
+        pp = wd[6]; sub(/.*:/, "", pp)
+        if (nsnap > 0 && (lp in isserver)) snap_srv[nsnap, pp] = wd[2]
+    }
+    while (srvout != "" && (getline line < srvout) > 0)
+        if (line ~ / TCP_DEFER_ACCEPT [1-9][0-9]* s/) defer = 1
+    # When each client port first sent data to the server (the capture is
+    # read once ahead: a bare ACK's fate may only be known after it).
+    while (defer && (getline line < ARGV[ARGC - 1]) > 0) {
+        split(line, wd, " ")
+        if (line !~ /Flags \[/ || line ~ /length 0$/ || line !~ / length [0-9]/) continue
+        splitaddr(wd[3], a); splitaddr(wd[5], b)
+        if ((b["port"] in isserver) && !(a["port"] in firstdata)) firstdata[a["port"]] = wd[1] - t0
+    }
+}
+
+# Index of the first snapshot taken at or after time t, or 0.
+function snap_at(t,    k) {
+    for (k = 1; k <= nsnap; k++) if (snap_t[k] + 0 >= t) return k
+    return 0
+}
+
+# The server side's state of client port c in the first snapshot taken at or
+# after time t ("" if that snapshot lacks it, "?" if no snapshot came after).
+function srv_after(t, c,    k) {
+    for (k = 1; k <= nsnap; k++)
+        if (snap_t[k] + 0 >= t) return ((k, c) in snap_srv) ? snap_srv[k, c] : ""
+    return "?"
 }
 
 list != "" && FILENAME == list {
@@ -140,6 +179,7 @@ $2 == "IP" || $2 == "IP6" {
     lab = lab " len=" len
     if (syn && retrans) lab = lab " (again)"
     r = addrow(t, dir, lab, c)
+    if (syn && !hasack) synrows[c] = synrows[c] " " r
     # State changes, sender first.
     if (rst) {
         enter(r, snd, "CLOSE", c)
@@ -154,13 +194,24 @@ $2 == "IP" || $2 == "IP6" {
     }
     if (syn && hasack) {
         if (c in lastsyn) answered[lastsyn[c]] = 1
+        synack[c] = 1
         enter(r, snd, "SYN_RECV", c)
         enter(r, rcv, "ESTABLISHED", c)
         next
     }
     # An ACK that covers the receiver's FIN (or its SYN)?
     acksfin = ((c, rcv) in finend) && hasack && rel(ackv, finend[c, rcv]) < 2147483648
-    if (hasack && cur[c, rcv] == "SYN_RECV") enter(r, rcv, "ESTABLISHED", c)
+    if (hasack && cur[c, rcv] == "SYN_RECV") {
+        # A listener's request may ignore this ACK; the next snapshot tells,
+        # unless data came first: with TCP_DEFER_ACCEPT the data decides.
+        k = rcv == "server" ? snap_at(t) : 0
+        if (k && defer && len == 0 && (c in firstdata) && firstdata[c] > t && firstdata[c] <= snap_t[k] + 0) {
+            rownote[r] = "SYN_RECV: TCP_DEFER_ACCEPT waits for data"
+        } else if (rcv == "server" && srv_after(t, c) == "SYN-RECV") {
+            rownote[r] = "still SYN_RECV (ss)"
+            if (!(c in stillsyn)) { stillsyn[c] = 1; nstill++; stilllist = stilllist " :" c }
+        } else enter(r, rcv, "ESTABLISHED", c)
+    }
     if (fin) {
         finend[c, snd] = seq + len + 1
         if (cur[c, snd] == "CLOSE_WAIT") enter(r, snd, "LAST_ACK", c)
@@ -205,7 +256,9 @@ END {
     }
     w = maxlabel + 8
     ctitle = "client " clientaddr
-    stitle = "server " serveraddr (serverport != "" ? ":" serverport : "")
+    # A port learnt from the first datagram had no server of ours: a closed
+    # port, answered by the kernel itself.
+    stitle = (learned ? "closed port " : "server ") serveraddr (serverport != "" ? ":" serverport : "")
     printf "%9s  %-13s %-" w "s  %s\n", "time", "", ctitle, stitle
     for (r = 1; r <= nrows; r++) {
         lab = rowlabel[r]
@@ -214,17 +267,24 @@ END {
         if (rowdir[r] == "c2s") arrow = "--[" lab "]" dashes "->"
         else arrow = "<-" dashes "[" lab "]--"
         note = cell(r, "server")
+        if (r in rownote) note = rownote[r]
+        c = rowconn[r]
         if (issyn[r] && !answered[r]) {
-            note = "(no SYN,ACK: unanswered)"
-            unanswered++
-            ulist = ulist " :" rowconn[r]
+            # Dropped by the server: answered later (a retransmission got in) or never.
+            if (c in synack) note = "(dropped: no SYN,ACK, no RST)"
+            else note = "(dropped: never answered)"
+            if (c in synack && !(c in droppedfirst)) { droppedfirst[c] = 1; ndf++; dflist = dflist " :" c }
+            if (!(c in synack) && !(c in never)) { never[c] = 1; nnever++; nlist = nlist " :" c }
         }
         printf "%9.4f  %13s %-" w "s  %s\n", rowt[r], cell(r, "client"), arrow, note
     }
-    if (unanswered) {
-        print ""
-        printf "  SYNs left unanswered: %d (%s); the server dropped them, it sent no RST.\n", unanswered, substr(ulist, 2)
-    }
+    if (ndf || nnever || nstill) print ""
+    if (ndf)
+        printf "  SYNs the server dropped (no SYN,ACK, no RST), then answered when the client sent\n  them again: %d connection(s) (%s).\n", ndf, substr(dflist, 2)
+    if (nnever)
+        printf "  SYNs never answered, however often sent: %d connection(s) (%s).\n", nnever, substr(nlist, 2)
+    if (nstill)
+        printf "  Final ACKs the server did not act on: %d connection(s) (%s)\n  are ESTABLISHED on the client but still SYN_RECV on the server: ss listed\n  their request (SYN-RECV) after the ACK. The accept queue was full\n  (ListenOverflows), or TCP_DEFER_ACCEPT waits for data (TCPDeferAcceptDrop).\n", nstill, substr(stilllist, 2)
     if (!tcp) exit
     print ""
     print "  Beside each arrow: the state that end entered with this segment, by TCP's"

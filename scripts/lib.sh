@@ -901,12 +901,29 @@ sl_snapshot_show() {
     done
 }
 
+# sl_conn_states: with SL_CONN_STATES=1, each snapshot also records every TCP
+# socket's state for the ladder ($SL_TMP/conns.txt: "TIME STATE LOCAL PEER",
+# and "TIME -" for the snapshot itself), so that it can say which final ACKs
+# a listener did not act on (the request stays SYN-RECV: the accept queue was
+# full, or TCP_DEFER_ACCEPT waits for data), which the capture cannot show.
+SL_CONN_STATES=0
+sl_conn_states() {
+    local t l
+    sl_now
+    t=$SL_NOW
+    {
+        printf '%s -\n' "$t"
+        while read -r l; do printf '%s %s\n' "$t" "$l"; done < <(ss -tanH 2>/dev/null)
+    } >>"$SL_TMP/conns.txt"
+}
+
 # sl_snapshot TITLE: append `ss` (and the parts) under TITLE. One process
 # per command (no sed): one after the other, as two processes side by side
 # take longer than in turn on a small VM.
 sl_snapshot() {
     local i
     SL_SNAP_CMD_0=(ss "${SL_SS_ARGS[@]}")
+    ((SL_CONN_STATES)) && sl_conn_states
     for ((i = 0; i <= SL_SNAP_N; i++)); do sl_snapshot_run "$i"; done
     {
         printf '=== %s\n' "$1"
@@ -1113,8 +1130,9 @@ sl_report() {
         # The packet list (times on the run clock) and the ladder, in one awk.
         sl_own packets.txt ladder.txt
         : >"$SL_RUN/packets.txt"
+        [[ -e $SL_TMP/conns.txt ]] || : >"$SL_TMP/conns.txt"
         awk -v t0="$SL_T0" -v sports="$ports" -v states="$SL_TMP/states.txt" \
-            -v list="$raw" -v listout="$SL_RUN/packets.txt" \
+            -v conns="$SL_TMP/conns.txt" -v srvout="$SL_RUN/server.out" -v list="$raw" -v listout="$SL_RUN/packets.txt" \
             -f "$SL_LIBDIR/ladder.awk" "$raw" "$raw_abs" >"$SL_RUN/ladder.txt"
     fi
     sl_own report.txt

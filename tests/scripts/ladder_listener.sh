@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# script.ladder-listener: the ladder drawn from stored captures (tcpdump text,
+# the ss records of the snapshots, the server's narration), so that what it
+# says of a listener is checked line by line, the same on every machine:
+#  - a SYN the full queue dropped is "dropped", and, when its retransmission
+#    got in, not "never answered"; each connection is counted once however
+#    often its SYN went unanswered (a slow machine sends it more times);
+#  - a final ACK after which ss still saw the request in SYN-RECV leaves the
+#    server in SYN_RECV (not ESTABLISHED): what the client's narration says;
+#  - with TCP_DEFER_ACCEPT the data, not the bare ACK, completes it;
+#  - a UDP datagram to a closed port: the far end is "closed port", not
+#    "server".
+here=${0%/*}
+[[ $here == "$0" ]] && here=. # no fork for dirname
+# shellcheck source=tests/scripts/common.sh source-path=SCRIPTDIR/../..
+source "$here/common.sh"
+
+# ladder NAME T0 SPORTS [SRVOUT]: draw $WORK/NAME.cap (with $WORK/NAME.conns)
+# into $WORK/NAME.txt.
+ladder() {
+    local name=$1 t0=$2 sports=$3 srvout=${4:-}
+    : >"$WORK/states"
+    [[ -e $WORK/$name.conns ]] || : >"$WORK/$name.conns"
+    # The packet list and the drawing read the capture as two files.
+    cp "$WORK/$name.cap" "$WORK/$name.abs"
+    awk -v t0="$t0" -v sports="$sports" -v states="$WORK/states" \
+        -v conns="$WORK/$name.conns" -v srvout="$srvout" -v list="$WORK/$name.cap" \
+        -v listout="$WORK/$name.list" -f "$SCRIPTS/ladder.awk" \
+        "$WORK/$name.cap" "$WORK/$name.abs" >"$WORK/$name.txt"
+}
+
+# row FILE PORT FLAGS NOTE: the first row of connection PORT whose arrow
+# starts with FLAGS must end with NOTE (a regex; "" = no note).
+row() {
+    local file=$1 port=$2 flags=$3 note=$4 l
+    read_lines "$file"
+    for l in "${FILE_LINES[@]}"; do
+        [[ $l == *"[:$port $flags "* ]] || continue
+        [[ $l =~ \]-*-\>\ \ ${note}$ || $l =~ \]--\ \ ${note}$ ]] && return 0
+        fail "row :$port $flags: want note '$note' in: $l"
+    done
+    fail "no row :$port $flags in $file"
+}
+
+# A drain run (times relative to T0): five connections fill the queue of
+# backlog 4; :2006 and :2007 are dropped, get in when resent at 1.0 s
+# (the server accepted one meanwhile), and only :2006's final ACK finds room:
+# ss then lists :2007 as SYN-RECV. :2008's SYN is never answered, sent three
+# times (a slow machine).
+T0=1000
+s() { printf '10%s IP 127.0.0.1.%s > 127.0.0.1.%s: Flags [%s], seq %s, %slength 0\n' "$@"; }
+{
+    for p in 2001 2002 2003 2004 2005; do
+        s 00.010 "$p" 19004 S 100 ""
+        s 00.011 19004 "$p" S. 500 "ack 101, "
+        s 00.012 "$p" 19004 . 101 "ack 501, "
+    done
+    s 00.013 2006 19004 S 100 ""
+    s 00.013 2007 19004 S 200 ""
+    s 00.013 2008 19004 S 300 ""
+    s 01.020 2006 19004 S 100 ""
+    s 01.020 2007 19004 S 200 ""
+    s 01.020 2008 19004 S 300 ""
+    s 01.021 19004 2006 S. 600 "ack 101, "
+    s 01.021 19004 2007 S. 700 "ack 201, "
+    s 01.022 2006 19004 . 101 "ack 601, "
+    s 01.022 2007 19004 . 201 "ack 701, "
+    s 03.040 2008 19004 S 300 ""
+} >"$WORK/drain.cap"
+{
+    echo "0.050 -"
+    for p in 2001 2002 2003 2004 2005; do echo "0.050 ESTAB 0 0 127.0.0.1:19004 127.0.0.1:$p"; done
+    echo "1.040 -"
+    for p in 2002 2003 2004 2005 2006; do echo "1.040 ESTAB 0 0 127.0.0.1:19004 127.0.0.1:$p"; done
+    echo "1.040 SYN-RECV 0 0 127.0.0.1:19004 127.0.0.1:2007"
+    echo "1.040 ESTAB 0 0 127.0.0.1:2007 127.0.0.1:19004"
+} >"$WORK/drain.conns"
+ladder drain "$T0" 19004
+row "$WORK/drain.txt" 2001 "ACK" "ESTABLISHED"
+row "$WORK/drain.txt" 2006 "SYN" "\(dropped: no SYN,ACK, no RST\)"
+row "$WORK/drain.txt" 2008 "SYN" "\(dropped: never answered\)"
+row "$WORK/drain.txt" 2006 "ACK" "ESTABLISHED"
+row "$WORK/drain.txt" 2007 "ACK" "still SYN_RECV \(ss\)"
+expect_line "$WORK/drain.txt" '^  them again: 2 connection\(s\) \(:2006 :2007\)\.$'
+expect_line "$WORK/drain.txt" '^  SYNs never answered, however often sent: 1 connection\(s\) \(:2008\)\.$'
+expect_line "$WORK/drain.txt" '^  Final ACKs the server did not act on: 1 connection\(s\) \(:2007\)$'
+grep_lines "$WORK/drain.txt" 'unanswered|SYNs left'
+((${#MATCHED[@]} == 0)) || fail "old wording: ${MATCHED[0]}"
+
+# ack-overflow under TCP_DEFER_ACCEPT: :3001's bare ACK is ignored and its
+# data completes it; :3002's data finds the queue full (ss: SYN-RECV).
+{
+    for p in 3001 3002; do
+        s 00.010 "$p" 19004 S 100 ""
+        s 00.011 19004 "$p" S. 500 "ack 101, "
+        s 00.012 "$p" 19004 . 101 "ack 501, "
+    done
+    printf '1000.020 IP 127.0.0.1.3001 > 127.0.0.1.19004: Flags [P.], seq 101:102, ack 501, length 1\n'
+    printf '1000.021 IP 127.0.0.1.19004 > 127.0.0.1.3001: Flags [.], ack 102, length 0\n'
+    printf '1000.060 IP 127.0.0.1.3002 > 127.0.0.1.19004: Flags [P.], seq 101:102, ack 501, length 1\n'
+} >"$WORK/defer.cap"
+{
+    echo "0.030 -"
+    echo "0.030 ESTAB 1 0 127.0.0.1:19004 127.0.0.1:3001"
+    echo "0.030 SYN-RECV 0 0 127.0.0.1:19004 127.0.0.1:3002"
+    echo "0.070 -"
+    echo "0.070 ESTAB 1 0 127.0.0.1:19004 127.0.0.1:3001"
+    echo "0.070 SYN-RECV 0 0 127.0.0.1:19004 127.0.0.1:3002"
+} >"$WORK/defer.conns"
+echo "  0.005 server  TCP_DEFER_ACCEPT 30 s: handshakes wait for data before queueing" >"$WORK/defer.out"
+ladder defer "$T0" 19004 "$WORK/defer.out"
+row "$WORK/defer.txt" 3001 "ACK" "SYN_RECV: TCP_DEFER_ACCEPT waits for data"
+row "$WORK/defer.txt" 3001 "PSH,ACK" "ESTABLISHED"
+row "$WORK/defer.txt" 3002 "ACK" "still SYN_RECV \(ss\)"
+# Without the server's word on TCP_DEFER_ACCEPT the bare ACK completes :3001.
+ladder defer "$T0" 19004
+row "$WORK/defer.txt" 3001 "ACK" "ESTABLISHED"
+
+# A connected UDP socket aimed at a closed port (no server port known).
+{
+    printf '1000.010 IP 127.0.0.1.4001 > 127.0.0.1.5999: UDP, length 13\n'
+    printf '1000.011 IP 127.0.0.1 > 127.0.0.1: ICMP 127.0.0.1 udp port 5999 unreachable, length 49\n'
+} >"$WORK/udp.cap"
+ladder udp "$T0" ""
+expect_line "$WORK/udp.txt" 'closed port 127\.0\.0\.1:5999'
+grep_lines "$WORK/udp.txt" 'server'
+((${#MATCHED[@]} == 0)) || fail "the closed port is called server: ${MATCHED[0]}"
+echo "ok"
