@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "lab_watch.h"
+
 static const char *fail_peer = NULL;
 static int fail_timeout_ms = -1;
 
@@ -36,6 +38,25 @@ void lab_fail_errno(const struct lab_narrator *n, int err, const char *fmt, ...)
     exit(1);
 }
 
+/* "unexpected: <what>" with the likely cause once a peer is named; with fd >= 0
+ * the line ends with fd's TCP state, as lab_say_fd's lines do. */
+static _Noreturn void fail_unexpected(const struct lab_narrator *n, int fd, const char *what)
+{
+    char text[768];
+    if (fail_peer != NULL)
+        snprintf(text, sizeof text,
+                 "unexpected: %s (does the %s run another scenario? give both ends the same "
+                 "--scenario)",
+                 what, fail_peer);
+    else
+        snprintf(text, sizeof text, "unexpected: %s", what);
+    if (fd >= 0)
+        lab_say_fd(n, fd, "%s", text);
+    else
+        lab_say(n, "%s", text);
+    exit(1);
+}
+
 void lab_fail(const struct lab_narrator *n, const char *fmt, ...)
 {
     char what[512];
@@ -43,12 +64,15 @@ void lab_fail(const struct lab_narrator *n, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    if (fail_peer != NULL)
-        lab_say(n,
-                "unexpected: %s (does the %s run another scenario? give both ends the same "
-                "--scenario)",
-                what, fail_peer);
-    else
-        lab_say(n, "unexpected: %s", what);
-    exit(1);
+    fail_unexpected(n, -1, what);
+}
+
+void lab_fail_fd(const struct lab_narrator *n, int fd, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    fail_unexpected(n, fd, what);
 }

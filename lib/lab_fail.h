@@ -22,4 +22,9 @@ _Noreturn void lab_fail_errno(const struct lab_narrator *n, int err, const char 
 _Noreturn void lab_fail(const struct lab_narrator *n, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* lab_fail on a connection an fd still reaches: the line ends with the fd's
+ * TCP state ("  state=NAME"), as every line about a TCP socket does. */
+_Noreturn void lab_fail_fd(const struct lab_narrator *n, int fd, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -1,8 +1,9 @@
-/* unit.lib.fail: lab_fail and lab_fail_errno narrate one line, with the
+/* unit.lib.fail: lab_fail, lab_fail_fd and lab_fail_errno narrate one line, with the
  * likely cause once a peer is named, run the atexit handlers and exit 1. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,7 +17,7 @@ static void mark_atexit(void)
     (void)!write(atexit_fd, "atexit\n", 7);
 }
 
-enum how { PLAIN_ERRNO, PEER_TIMEOUT, PEER_RESET, PEER_UNEXPECTED };
+enum how { PLAIN_ERRNO, PEER_TIMEOUT, PEER_RESET, PEER_UNEXPECTED, PEER_UNEXPECTED_FD };
 
 /* Run one failure in a child writing into a pipe; its output in buf, its exit status returned. */
 static int run_child(enum how how, char *buf, size_t len)
@@ -42,6 +43,8 @@ static int run_child(enum how how, char *buf, size_t len)
             lab_fail_errno(&n, ETIMEDOUT, "read()");
         if (how == PEER_RESET)
             lab_fail_errno(&n, ECONNRESET, "write()");
+        if (how == PEER_UNEXPECTED_FD)
+            lab_fail_fd(&n, socket(AF_INET, SOCK_STREAM, 0), "EOF before the %s", "reply");
         lab_fail(&n, "EOF before the %s", "reply");
     }
     close(fds[1]);
@@ -77,6 +80,8 @@ int main(void)
                        "scenario?)  errno=ECONNRESET");
     expect(PEER_UNEXPECTED, "unexpected: EOF before the reply (does the server run another "
                             "scenario? give both ends the same --scenario)");
+    expect(PEER_UNEXPECTED_FD, "unexpected: EOF before the reply (does the server run another "
+                               "scenario? give both ends the same --scenario)  state=CLOSE\n");
     puts("ok");
     return 0;
 }
