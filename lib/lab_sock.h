@@ -30,6 +30,12 @@ int lab_accept_bounded(int lfd, int timeout_ms, struct lab_endpoint *peer);
 /* read() within timeout_ms; bytes (0 = EOF) or -1 (ETIMEDOUT on the bound). */
 ssize_t lab_read_bounded(int fd, void *buf, size_t len, int timeout_ms);
 
+/* recvfrom() one datagram within timeout_ms, its sender into *from if non-NULL;
+ * bytes, or -1 with errno (ETIMEDOUT on the bound; a pending socket error such
+ * as ECONNREFUSED is returned as soon as it arrives). */
+ssize_t lab_recvfrom_bounded(int fd, void *buf, size_t len, struct lab_endpoint *from,
+                             int timeout_ms);
+
 /* Send all len bytes without raising SIGPIPE; 0 or -1 with errno. */
 int lab_send_all(int fd, const void *buf, size_t len);
 

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -151,6 +152,26 @@ ssize_t lab_read_bounded(int fd, void *buf, size_t len, int timeout_ms)
     ssize_t n;
     do {
         n = read(fd, buf, len);
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
+ssize_t lab_recvfrom_bounded(int fd, void *buf, size_t len, struct lab_endpoint *from,
+                             int timeout_ms)
+{
+    int ready = lab_wait_fd(fd, POLLIN, timeout_ms);
+    if (ready <= 0) {
+        if (ready == 0)
+            errno = ETIMEDOUT;
+        return -1;
+    }
+    struct lab_endpoint ignored;
+    struct lab_endpoint *f = from ? from : &ignored;
+    memset(f, 0, sizeof *f);
+    f->len = sizeof f->ss;
+    ssize_t n;
+    do {
+        n = recvfrom(fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&f->ss, &f->len);
     } while (n < 0 && errno == EINTR);
     return n;
 }
