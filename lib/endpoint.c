@@ -83,6 +83,11 @@ const char *lab_endpoint_format(const struct sockaddr *sa, char *buf, size_t buf
     return buf;
 }
 
+const char *lab_endpoint_str(const struct lab_endpoint *ep, char *buf, size_t buflen)
+{
+    return lab_endpoint_format((const struct sockaddr *)&ep->ss, buf, buflen);
+}
+
 uint16_t lab_endpoint_port(const struct lab_endpoint *ep)
 {
     if (ep->ss.ss_family == AF_INET)

@@ -23,6 +23,9 @@ int lab_endpoint_resolve(const char *host, uint16_t port, int socktype, struct l
 /* Write "1.2.3.4:80" or "[::1]:80" (or "<family N>") into buf; returns buf. */
 const char *lab_endpoint_format(const struct sockaddr *sa, char *buf, size_t buflen);
 
+/* lab_endpoint_format of ep's address, for the many callers that hold a lab_endpoint. */
+const char *lab_endpoint_str(const struct lab_endpoint *ep, char *buf, size_t buflen);
+
 /* The port of an AF_INET/AF_INET6 address (host order), 0 for other families. */
 uint16_t lab_endpoint_port(const struct lab_endpoint *ep);
 
