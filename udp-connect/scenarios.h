@@ -1,5 +1,6 @@
 /* The udp-connect scenarios: both programs take the same names; the server
- * plays a part only in some of them (see UDP_SCENARIO_HELP). */
+ * plays a part only in some of them (see UDP_SCENARIO_HELP). The tables are
+ * in scenarios.c. */
 #ifndef UDP_CONNECT_SCENARIOS_H
 #define UDP_CONNECT_SCENARIOS_H
 
@@ -23,38 +24,16 @@ enum udp_scenario {
     SC_FILTER,
     SC_TTL,
     SC_BENCH,
+    SC_COUNT /* how many there are */
 };
 
-static const char *const udp_scenario_names[] = {
-    "echo-unconnected",
-    "echo-connected",
-    "refused-unconnected",
-    "refused-connected",
-    "recverr",
-    "reconnect",
-    "disconnect",
-    "filter",
-    "ttl",
-    "bench",
-    NULL,
-};
+/* The names, in enum order and NULL-terminated, as --scenario takes them. */
+extern const char *const udp_scenario_names[SC_COUNT + 1];
 
 /* How many datagrams each scenario's udp-client sends to the server's two
- * ports: the server's exchange is over once it has answered that many (unless
- * --keep-serving). A client change that sends more or fewer must change this;
- * the demo.udp tests check that the server ends right after its client. */
-static const int udp_scenario_datagrams[] = {
-    1, /* echo-unconnected: one sendto() */
-    1, /* echo-connected: one send() */
-    0, /* refused-unconnected: aims at a closed port */
-    0, /* refused-connected: aims at a closed port */
-    0, /* recverr: aims at a closed port */
-    3, /* reconnect: one to each port, then the late ask on the second */
-    4, /* disconnect: two while connected, two after */
-    3, /* filter: connected, unconnected, sendto(second port) */
-    1, /* ttl: one probe (on loopback it arrives) */
-    0, /* bench: sends to its own sink */
-};
+ * ports (see scenarios.c): the server's exchange is over once it has answered
+ * that many (unless --keep-serving). */
+extern const int udp_scenario_datagrams[SC_COUNT];
 
 #define UDP_SCENARIO_HELP                                                                          \
     "Scenarios (give both programs the same one):\n"                                               \
