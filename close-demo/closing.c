@@ -1,35 +1,41 @@
-/* Shared close-demo narration: what the kernel still shows of a connection
- * after the fd is gone, read through sock_diag. */
+/* Shared close-demo steps: closing a connection, and what the kernel still
+ * shows of it once no fd reaches it, read through sock_diag. */
 #include "closing.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "lab_diag.h"
+#include "lab_fail.h"
 #include "lab_kstat.h"
+#include "lab_sock.h"
+#include "lab_step.h"
 #include "lab_tcpstate.h"
 #include "lab_watch.h"
 
-int closing_fail(const struct lab_narrator *n, const char *what, const char *peer, int timeout_ms)
+void closing_close(const struct lab_narrator *n, int *fd)
 {
-    int err = errno;
-    if (err == ETIMEDOUT)
-        lab_say_errno(n, err, "%s: the %s did not finish within --timeout %d ms", what, peer,
-                      timeout_ms);
-    else if (err == ECONNRESET || err == EPIPE || err == ENOTCONN)
-        lab_say_errno(n, err,
-                      "%s failed: the %s reset the connection (does it run another "
-                      "scenario?)",
-                      what, peer);
-    else
-        lab_say_errno(n, err, "%s failed", what);
-    return 1;
+    int rc = close(*fd);
+    *fd = -1;
+    if (rc < 0)
+        lab_fail_errno(n, errno, "close()");
 }
 
-int closing_tuple(int fd, struct lab_endpoint *local, struct lab_endpoint *peer)
+void closing_note_tuple(const struct lab_narrator *n, int fd, struct lab_endpoint *local,
+                        struct lab_endpoint *peer)
 {
-    if (lab_endpoint_local(fd, local) < 0)
-        return -1;
-    return lab_endpoint_peer(fd, peer);
+    if (lab_endpoint_local(fd, local) < 0 || lab_endpoint_peer(fd, peer) < 0)
+        lab_fail_errno(n, errno, "getsockname/getpeername");
+}
+
+void closing_close_noting(const struct lab_narrator *n, int step, const char *what, int *fd,
+                          struct lab_endpoint *local, struct lab_endpoint *peer)
+{
+    closing_note_tuple(n, *fd, local, peer);
+    lab_step(n, step, what);
+    closing_close(n, fd);
 }
 
 static void explain_active_state(const struct lab_narrator *n, const struct lab_conn *c)
@@ -68,15 +74,15 @@ static void explain_active_state(const struct lab_narrator *n, const struct lab_
     }
 }
 
-int closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint *local,
-                         const struct lab_endpoint *peer, int timeout_ms)
+void closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint *local,
+                          const struct lab_endpoint *peer, int timeout_ms)
 {
     struct lab_conn c;
     int rc =
         lab_watch_conn(n, (const struct sockaddr *)&local->ss, (const struct sockaddr *)&peer->ss,
                        LAB_STATE_BIT(LAB_TCP_TIME_WAIT), timeout_ms, explain_active_state, &c);
     if (rc == 1)
-        return 0;
+        return;
     if (rc == 0)
         lab_say(n, "sock_diag: the connection vanished without TIME_WAIT (unexpected: the peer "
                    "reset it; does it run another scenario?)");
@@ -87,7 +93,7 @@ int closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint
     else
         lab_say_errno(n, errno, "waiting for TIME_WAIT: last state %s",
                       lab_tcp_state_name(c.state));
-    return 1;
+    exit(1);
 }
 
 void closing_report_passive(const struct lab_narrator *n, const struct lab_endpoint *local,
@@ -107,4 +113,59 @@ void closing_report_passive(const struct lab_narrator *n, const struct lab_endpo
         lab_explain(n, "LAST_ACK lasted one loopback round trip. The passive closer keeps");
         lab_explain(n, "no TIME_WAIT; that is the active closer's job.");
     }
+}
+
+ssize_t closing_read_by(int fd, void *buf, size_t len, long long deadline)
+{
+    int left = lab_ms_left(deadline);
+    if (left == 0) {
+        errno = ETIMEDOUT;
+        return -1;
+    }
+    return lab_read_bounded(fd, buf, len, left);
+}
+
+const char *closing_join(char *buf, size_t len, const char *const words[], size_t count)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == count ? " and " : ", ";
+        int w = snprintf(buf + used, len - used, "%s%s", sep, words[i]);
+        if (w < 0 || (size_t)w >= len - used)
+            break;
+        used += (size_t)w;
+    }
+    return buf;
+}
+
+/* The narrator as main set it up: atexit handlers run after main's own
+ * variables are gone. */
+static struct lab_narrator end_narrator;
+static int end_armed;
+
+static void say_failed_end(void)
+{
+    if (end_armed)
+        lab_say(&end_narrator, "done, exit 1");
+}
+
+void closing_end_at_exit(const struct lab_narrator *n)
+{
+    end_narrator = *n;
+    /* Should atexit fail, a failed run just ends on its failure line. */
+    end_armed = atexit(say_failed_end) == 0;
+}
+
+int closing_end(int rc)
+{
+    end_armed = 0;
+    lab_say(&end_narrator, "done, exit %d", rc);
+    return rc;
+}
+
+int closing_end_unsaid(int rc)
+{
+    end_armed = 0;
+    return rc;
 }

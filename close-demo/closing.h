@@ -1,26 +1,50 @@
-/* closing: the close-demo narrations both ends need (each end can be the
- * active or the passive closer, depending on the scenario). */
+/* closing: what both close-demo ends need, whichever of them closes first
+ * (the scenario decides). The calls that take a narrator return only when
+ * the step went as the scenario expects; otherwise they narrate why and end
+ * the program (exit 1), as lab_fail does. */
 #ifndef CLOSE_DEMO_CLOSING_H
 #define CLOSE_DEMO_CLOSING_H
+
+#include <stddef.h>
+#include <sys/types.h>
 
 #include "lab_endpoint.h"
 #include "lab_narrate.h"
 
-/* After the active closer's close(): narrate, with explanations, each state of
- * local<->peer until TIME_WAIT (0) or anything else: gone, timeout (1). */
-int closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint *local,
-                         const struct lab_endpoint *peer, int timeout_ms);
+/* close(*fd) and mark it -1. */
+void closing_close(const struct lab_narrator *n, int *fd);
+
+/* Fill local and peer from the connected fd: once the fd is closed (or
+ * reports CLOSE) only this address pair lets sock_diag find the connection. */
+void closing_note_tuple(const struct lab_narrator *n, int fd, struct lab_endpoint *local,
+                        struct lab_endpoint *peer);
+
+/* closing_note_tuple, then --step's pause before "what", then closing_close. */
+void closing_close_noting(const struct lab_narrator *n, int step, const char *what, int *fd,
+                          struct lab_endpoint *local, struct lab_endpoint *peer);
+
+/* After the active closer's close(): narrate, with explanations, each state
+ * of local<->peer until TIME_WAIT. */
+void closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint *local,
+                          const struct lab_endpoint *peer, int timeout_ms);
 
 /* After the passive closer's close(): report LAST_ACK if caught, or that it is gone. */
 void closing_report_passive(const struct lab_narrator *n, const struct lab_endpoint *local,
                             const struct lab_endpoint *peer);
 
-/* Narrate the call what that failed with errno, naming the likely cause when
- * the peer ("client", "server") reset the connection or did not answer within
- * timeout_ms; returns 1, the exit status. */
-int closing_fail(const struct lab_narrator *n, const char *what, const char *peer, int timeout_ms);
+/* read() by a deadline (lab_now_ms): one --timeout bounds a whole wait, however
+ * the peer trickles. Bytes, 0 at EOF, -1 with errno (ETIMEDOUT once it passed). */
+ssize_t closing_read_by(int fd, void *buf, size_t len, long long deadline);
 
-/* Fill local and peer from a connected fd; 0 or -1 with errno. */
-int closing_tuple(int fd, struct lab_endpoint *local, struct lab_endpoint *peer);
+/* "a", "a and b", "a, b and c" into buf; returns buf. */
+const char *closing_join(char *buf, size_t len, const char *const words[], size_t count);
+
+/* The narration ends with "done, exit N". A failure deep inside a scenario
+ * ends the program in one call (lab_fail): from closing_end_at_exit on, such
+ * an exit still says "done, exit 1". closing_end says it now and returns rc;
+ * closing_end_unsaid returns rc with nothing said (no one reads us any more). */
+void closing_end_at_exit(const struct lab_narrator *n);
+int closing_end(int rc);
+int closing_end_unsaid(int rc);
 
 #endif

@@ -1,0 +1,48 @@
+/* The client end of close-demo: its state and the steps its scenarios share.
+ * A step returns only when it went as the scenario expects; otherwise it has
+ * narrated why and ended the program (lab_fail: exit 1), so a scenario reads
+ * as its socket calls, top-down. */
+#ifndef CLOSE_DEMO_CLIENT_H
+#define CLOSE_DEMO_CLIENT_H
+
+#include <sys/types.h>
+
+#include "lab_cli.h"
+#include "lab_endpoint.h"
+#include "lab_narrate.h"
+#include "scenarios.h"
+
+struct client {
+    struct lab_cli cli;
+    struct lab_narrator n;
+    const struct close_scenario *sc; /* the scenario both ends play */
+    long bytes;                      /* --bytes: what large-transfer sends */
+    struct lab_endpoint server;      /* --host, --port */
+    int fd;                          /* the connection, -1 once closed */
+};
+
+/* write() all of text (or the scenario's first bytes) and narrate it. */
+void send_text(const struct client *c, const char *text);
+void send_first(const struct client *c);
+
+/* One narrated read() by deadline: bytes, 0 at EOF, -1 with errno. */
+ssize_t read_once(const struct client *c, long long deadline);
+
+/* read_once, where a failed read() ends the program: bytes or 0 at EOF. */
+size_t read_some(const struct client *c, long long deadline);
+
+/* close() as the active closer, then follow the connection to TIME_WAIT. */
+void active_close(struct client *c);
+
+/* The scenarios, one per file (client/<name>.c, the same name as on the
+ * server): 0, or 1 when the kernel did something else (narrated). */
+int graceful(struct client *c);
+int half_close(struct client *c);
+int server_first(struct client *c);
+int unread_data(struct client *c);
+int linger0(struct client *c);
+int close_wait_leak(struct client *c);
+int reconnect(struct client *c);
+int large_transfer(struct client *c);
+
+#endif

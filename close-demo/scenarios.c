@@ -1,0 +1,62 @@
+/* The scenario list both programs share. Adding a scenario: one row here,
+ * one file and one table row in each of client/ and server/. */
+#include "scenarios.h"
+
+#include <string.h>
+
+#define FIRST(bytes) bytes, sizeof bytes - 1
+
+const struct close_scenario close_scenarios[] = {
+    {"graceful", FIRST("hello 1\n"),
+     "client writes, closes; server reads to EOF, closes later:\n"
+     "FIN_WAIT2 then TIME_WAIT (~60 s timer) on the client,\n"
+     "CLOSE_WAIT on the server (default)"},
+    {"half-close", FIRST("question\n"), "client shutdown(SHUT_WR); server sees EOF, still replies"},
+    {"server-first", FIRST("hello\n"),
+     "server closes first and owns the TIME_WAIT; re-binding its\n"
+     "port with and without SO_REUSEADDR"},
+    {"unread-data", FIRST("a request the server will never read\n"),
+     "server closes with unread data: RST instead of FIN; the\n"
+     "client reads what was queued, then ECONNRESET"},
+    {"linger0", FIRST("hello, and goodbye\n"),
+     "client closes with SO_LINGER {1,0}: RST, no TIME_WAIT"},
+    {"close-wait-leak", FIRST("hello, and I close\n"),
+     "server never closes after EOF: CLOSE_WAIT stays, client's\n"
+     "orphaned FIN_WAIT2 runs on tcp_fin_timeout"},
+    {"reconnect", FIRST("first connection\n"),
+     "second connect() -> EISCONN; connect(AF_UNSPEC) resets;\n"
+     "the same socket connects again"},
+    /* large-transfer sends byte i as i % 251: these are its first eight. */
+    {"large-transfer", FIRST("\x00\x01\x02\x03\x04\x05\x06\x07"),
+     "client sends --bytes and closes; server counts every byte"},
+};
+
+#define COUNT (sizeof close_scenarios / sizeof close_scenarios[0])
+
+const size_t close_scenario_count = COUNT;
+
+const char *const *close_scenario_names(void)
+{
+    static const char *names[COUNT + 1];
+    for (size_t i = 0; i < COUNT; i++)
+        names[i] = close_scenarios[i].name;
+    return names;
+}
+
+/* "  name             first line", then each further line under the first. */
+void close_scenarios_usage(FILE *out)
+{
+    enum { NAME_WIDTH = 16 };
+    fputs("Scenarios (give both ends the same one):\n", out);
+    for (size_t i = 0; i < COUNT; i++) {
+        const char *line = close_scenarios[i].help;
+        /* A name too long for its column gets a line of its own. */
+        if (strlen(close_scenarios[i].name) > NAME_WIDTH)
+            fprintf(out, "  %s\n%*s", close_scenarios[i].name, NAME_WIDTH + 3, "");
+        else
+            fprintf(out, "  %-*s ", NAME_WIDTH, close_scenarios[i].name);
+        for (const char *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+            fprintf(out, "%.*s\n%*s", (int)(nl - line), line, NAME_WIDTH + 3, "");
+        fprintf(out, "%s\n", line);
+    }
+}
