@@ -7,6 +7,15 @@
 
 #include "lab_kstat.h"
 
+const char *const probe_scenario_names[SC_COUNT + 1] = {
+    [SC_FILL] = "fill",
+    [SC_DRAIN] = "drain",
+    [SC_CLAMP] = "clamp",
+    [SC_SYN_QUEUE] = "syn-queue",
+    [SC_ACK_OVERFLOW] = "ack-overflow",
+    [SC_COUNT] = NULL,
+};
+
 int probe_cli_finish(struct lab_cli *cli, int argc, char *const argv[],
                      enum probe_scenario *scenario, struct lab_endpoint *ep)
 {

@@ -1,7 +1,7 @@
 /* What backlog-server and backlog-client share: the scenario names (both ends
  * take the same ones) and the kernel counters both of them narrate. */
-#ifndef BACKLOG_PROBE_H
-#define BACKLOG_PROBE_H
+#ifndef BACKLOG_PROBE_PROBE_H
+#define BACKLOG_PROBE_PROBE_H
 
 #include <stddef.h>
 
@@ -10,11 +10,11 @@
 
 #define PROBE_PORT 19004
 
-enum probe_scenario { SC_FILL, SC_DRAIN, SC_CLAMP, SC_SYN_QUEUE, SC_ACK_OVERFLOW };
+/* Each program maps these to its own function of the same name, in this order. */
+enum probe_scenario { SC_FILL, SC_DRAIN, SC_CLAMP, SC_SYN_QUEUE, SC_ACK_OVERFLOW, SC_COUNT };
 
-static const char *const probe_scenario_names[] = {
-    "fill", "drain", "clamp", "syn-queue", "ack-overflow", NULL,
-};
+/* "fill", "drain", ... by enum probe_scenario, NULL-terminated. */
+extern const char *const probe_scenario_names[SC_COUNT + 1];
 
 #define PROBE_SCENARIO_HELP                                                                        \
     "Scenarios (give both programs the same one):\n"                                               \
