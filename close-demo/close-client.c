@@ -30,16 +30,21 @@
 static const char *const PROG = "close-client";
 
 /* The client's half of each scenario (scenarios.c lists them all). */
+/* clang-format off */
 static const struct play {
     const char *name;
     int (*run)(struct client *c);
-    int sends_bytes; /* takes --bytes */
 } plays[] = {
-    {"graceful", graceful, 0},         {"half-close", half_close, 0},
-    {"server-first", server_first, 0}, {"unread-data", unread_data, 0},
-    {"linger0", linger0, 0},           {"close-wait-leak", close_wait_leak, 0},
-    {"reconnect", reconnect, 0},       {"large-transfer", large_transfer, 1},
+    {"graceful", graceful},
+    {"half-close", half_close},
+    {"server-first", server_first},
+    {"unread-data", unread_data},
+    {"linger0", linger0},
+    {"close-wait-leak", close_wait_leak},
+    {"reconnect", reconnect},
+    {"large-transfer", large_transfer},
 };
+/* clang-format on */
 
 #define PLAYS (sizeof plays / sizeof plays[0])
 
@@ -73,22 +78,6 @@ static const struct play *find_play(const char *name)
         if (strcmp(plays[i].name, name) == 0)
             return &plays[i];
     return NULL;
-}
-
-/* An option the scenario never uses would be silently ignored: refuse it. */
-static int check_bytes_used(const struct client *c, const struct play *play)
-{
-    const char *senders[PLAYS];
-    size_t k = 0;
-    char list[256];
-    if (play->sends_bytes)
-        return 0;
-    for (size_t i = 0; i < PLAYS; i++)
-        if (plays[i].sends_bytes)
-            senders[k++] = plays[i].name;
-    lab_usage_error(PROG, "--bytes has no use in scenario %s (only %s sends them)", c->sc->name,
-                    closing_join(list, sizeof list, senders, k));
-    return -1;
 }
 
 /* 0 with the scenario's client half in *play, or -1 after one line (exit 2). */
@@ -125,7 +114,7 @@ static int parse_args(struct client *c, const struct play **play, int argc, char
         return -1;
     }
     if (bytes_given && !c->cli.help)
-        return check_bytes_used(c, *play);
+        return close_scenario_takes(PROG, c->sc, CLOSE_TAKES_BYTES, "--bytes", "sends them");
     return 0;
 }
 

@@ -28,16 +28,21 @@
 static const char *const PROG = "close-server";
 
 /* The server's half of each scenario (scenarios.c lists them all). */
+/* clang-format off */
 static const struct play {
     const char *name;
     int (*run)(struct server *s);
-    int holds_close_wait; /* takes --hold-ms */
 } plays[] = {
-    {"graceful", graceful, 1},         {"half-close", half_close, 1},
-    {"server-first", server_first, 0}, {"unread-data", unread_data, 0},
-    {"linger0", linger0, 0},           {"close-wait-leak", close_wait_leak, 1},
-    {"reconnect", reconnect, 0},       {"large-transfer", large_transfer, 0},
+    {"graceful", graceful},
+    {"half-close", half_close},
+    {"server-first", server_first},
+    {"unread-data", unread_data},
+    {"linger0", linger0},
+    {"close-wait-leak", close_wait_leak},
+    {"reconnect", reconnect},
+    {"large-transfer", large_transfer},
 };
+/* clang-format on */
 
 #define PLAYS (sizeof plays / sizeof plays[0])
 
@@ -72,22 +77,6 @@ static const struct play *find_play(const char *name)
         if (strcmp(plays[i].name, name) == 0)
             return &plays[i];
     return NULL;
-}
-
-/* An option the scenario never uses would be silently ignored: refuse it. */
-static int check_hold_used(const struct server *s, const struct play *play)
-{
-    const char *holders[PLAYS];
-    size_t k = 0;
-    char list[256];
-    if (play->holds_close_wait)
-        return 0;
-    for (size_t i = 0; i < PLAYS; i++)
-        if (plays[i].holds_close_wait)
-            holders[k++] = plays[i].name;
-    lab_usage_error(PROG, "--hold-ms has no use in scenario %s (only %s hold CLOSE_WAIT)",
-                    s->sc->name, closing_join(list, sizeof list, holders, k));
-    return -1;
 }
 
 /* 0 with the scenario's server half in *play, or -1 after one line (exit 2). */
@@ -130,7 +119,7 @@ static int parse_args(struct server *s, const struct play **play, int argc, char
         return -1;
     }
     if (hold_given && !s->cli.help)
-        return check_hold_used(s, *play);
+        return close_scenario_takes(PROG, s->sc, CLOSE_TAKES_HOLD, "--hold-ms", "hold CLOSE_WAIT");
     return 0;
 }
 

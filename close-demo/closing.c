@@ -125,20 +125,6 @@ ssize_t closing_read_by(int fd, void *buf, size_t len, long long deadline)
     return lab_read_bounded(fd, buf, len, left);
 }
 
-const char *closing_join(char *buf, size_t len, const char *const words[], size_t count)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < count; i++) {
-        const char *sep = i == 0 ? "" : i + 1 == count ? " and " : ", ";
-        int w = snprintf(buf + used, len - used, "%s%s", sep, words[i]);
-        if (w < 0 || (size_t)w >= len - used)
-            break;
-        used += (size_t)w;
-    }
-    return buf;
-}
-
 /* The narrator as main set it up: atexit handlers run after main's own
  * variables are gone. */
 static struct lab_narrator end_narrator;

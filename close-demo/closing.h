@@ -36,9 +36,6 @@ void closing_report_passive(const struct lab_narrator *n, const struct lab_endpo
  * the peer trickles. Bytes, 0 at EOF, -1 with errno (ETIMEDOUT once it passed). */
 ssize_t closing_read_by(int fd, void *buf, size_t len, long long deadline);
 
-/* "a", "a and b", "a, b and c" into buf; returns buf. */
-const char *closing_join(char *buf, size_t len, const char *const words[], size_t count);
-
 /* The narration ends with "done, exit N". A failure deep inside a scenario
  * ends the program in one call (lab_fail): from closing_end_at_exit on, such
  * an exit still says "done, exit 1". closing_end says it now and returns rc;

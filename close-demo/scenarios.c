@@ -1,33 +1,37 @@
 /* The scenario list both programs share. Adding a scenario: one row here,
- * one file and one table row in each of client/ and server/. */
+ * and on each end a file client/<name>.c or server/<name>.c, its function's
+ * declaration in client.h or server.h and a row in the end's table. */
 #include "scenarios.h"
 
 #include <string.h>
 
+#include "lab_cli.h"
+
 #define FIRST(bytes) bytes, sizeof bytes - 1
 
 const struct close_scenario close_scenarios[] = {
-    {"graceful", FIRST("hello 1\n"),
+    {"graceful", FIRST("hello 1\n"), CLOSE_TAKES_HOLD,
      "client writes, closes; server reads to EOF, closes later:\n"
      "FIN_WAIT2 then TIME_WAIT (~60 s timer) on the client,\n"
      "CLOSE_WAIT on the server (default)"},
-    {"half-close", FIRST("question\n"), "client shutdown(SHUT_WR); server sees EOF, still replies"},
-    {"server-first", FIRST("hello\n"),
+    {"half-close", FIRST("question\n"), CLOSE_TAKES_HOLD,
+     "client shutdown(SHUT_WR); server sees EOF, still replies"},
+    {"server-first", FIRST("hello\n"), 0,
      "server closes first and owns the TIME_WAIT; re-binding its\n"
      "port with and without SO_REUSEADDR"},
-    {"unread-data", FIRST("a request the server will never read\n"),
+    {"unread-data", FIRST("a request the server will never read\n"), 0,
      "server closes with unread data: RST instead of FIN; the\n"
      "client reads what was queued, then ECONNRESET"},
-    {"linger0", FIRST("hello, and goodbye\n"),
+    {"linger0", FIRST("hello, and goodbye\n"), 0,
      "client closes with SO_LINGER {1,0}: RST, no TIME_WAIT"},
-    {"close-wait-leak", FIRST("hello, and I close\n"),
+    {"close-wait-leak", FIRST("hello, and I close\n"), CLOSE_TAKES_HOLD,
      "server never closes after EOF: CLOSE_WAIT stays, client's\n"
      "orphaned FIN_WAIT2 runs on tcp_fin_timeout"},
-    {"reconnect", FIRST("first connection\n"),
+    {"reconnect", FIRST("first connection\n"), 0,
      "second connect() -> EISCONN; connect(AF_UNSPEC) resets;\n"
      "the same socket connects again"},
     /* large-transfer sends byte i as i % 251: these are its first eight. */
-    {"large-transfer", FIRST("\x00\x01\x02\x03\x04\x05\x06\x07"),
+    {"large-transfer", FIRST("\x00\x01\x02\x03\x04\x05\x06\x07"), CLOSE_TAKES_BYTES,
      "client sends --bytes and closes; server counts every byte"},
 };
 
@@ -41,6 +45,37 @@ const char *const *close_scenario_names(void)
     for (size_t i = 0; i < COUNT; i++)
         names[i] = close_scenarios[i].name;
     return names;
+}
+
+/* "a", "a and b", "a, b and c" into buf; returns buf. */
+static const char *join(char *buf, size_t len, const char *const words[], size_t count)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == count ? " and " : ", ";
+        int w = snprintf(buf + used, len - used, "%s%s", sep, words[i]);
+        if (w < 0 || (size_t)w >= len - used)
+            break;
+        used += (size_t)w;
+    }
+    return buf;
+}
+
+int close_scenario_takes(const char *prog, const struct close_scenario *sc, unsigned option,
+                         const char *name, const char *what)
+{
+    const char *takers[COUNT];
+    size_t k = 0;
+    char list[256];
+    if (sc->takes & option)
+        return 0;
+    for (size_t i = 0; i < COUNT; i++)
+        if (close_scenarios[i].takes & option)
+            takers[k++] = close_scenarios[i].name;
+    lab_usage_error(prog, "%s has no use in scenario %s (only %s %s)", name, sc->name,
+                    join(list, sizeof list, takers, k), what);
+    return -1;
 }
 
 /* "  name             first line", then each further line under the first. */
