@@ -1,9 +1,10 @@
 /* backlog_probe.h: fixtures for the backlog claim tests (header-only, static):
  * a listener, many non-blocking connects at once, and a bounded wait until
  * no more handshakes complete. */
-#ifndef BACKLOG_PROBE_H
-#define BACKLOG_PROBE_H
+#ifndef BACKLOG_PROBE_TEST_H
+#define BACKLOG_PROBE_TEST_H
 
+#include <errno.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "lab_backlog.h"
 #include "lab_endpoint.h"
 #include "lab_kstat.h"
 #include "lab_sock.h"
@@ -97,11 +99,8 @@ static inline void bp_settle(const int *fds, int m, int *completed, int *synsent
 static inline void bp_close_all(int *fds, int m)
 {
     for (int i = 0; i < m; i++) {
-        if (fds[i] < 0)
-            continue;
-        struct linger lg = {.l_onoff = 1, .l_linger = 0};
-        (void)setsockopt(fds[i], SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-        close(fds[i]);
+        if (fds[i] >= 0)
+            CHECK_SYS(lab_close_reset(fds[i]));
         fds[i] = -1;
     }
 }

@@ -27,7 +27,7 @@ static void flood(int backlog, int m, int *completed, int *requests)
         struct lab_conn sc;
         CHECK_SYS(lab_endpoint_local(fds[i], &local));
         if (lab_diag_find((struct sockaddr *)&ep.ss, (struct sockaddr *)&local.ss, &sc) == 1 &&
-            (sc.state == LAB_TCP_SYN_RECV || sc.state == LAB_TCP_NEW_SYN_RECV))
+            lab_tcp_is_request(sc.state))
             (*requests)++;
     }
     bp_close_all(fds, m);

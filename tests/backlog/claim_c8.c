@@ -37,11 +37,9 @@ static int capacity(const char *host, int backlog, unsigned want_limit)
 /* The backlog the kernel records for listen(fd, backlog) (ss's Send-Q). */
 static unsigned granted(int backlog)
 {
-    struct lab_endpoint ep;
-    int lfd = bp_listen("127.0.0.1", backlog, 0, &ep);
-    unsigned queued, limit;
-    CHECK_SYS(lab_tcp_listen_queue(lfd, &queued, &limit));
-    close(lfd);
+    struct lab_endpoint ep = test_address("127.0.0.1", 0, SOCK_STREAM);
+    unsigned limit;
+    CHECK_SYS(lab_backlog_granted(&ep, backlog, &limit));
     return limit;
 }
 
