@@ -7,11 +7,11 @@ int main(void)
 {
     test_require_private_netns();
     for (int i = 0; i < 2; i++) {
-        struct lab_endpoint closed, off;
+        struct lab_endpoint closed;
         udptest_closed_port(udptest_hosts[i], &closed);
         int family = closed.ss.ss_family;
         int fd = udptest_socket(&closed);
-        udptest_set_recverr(fd, family);
+        CHECK_SYS(lab_recverr_on(fd, family));
         udptest_sendto(fd, "anyone?", &closed);
         CHECK(lab_wait_fd(fd, POLLIN, 1000) == 1, "no POLLERR (%s)", udptest_hosts[i]);
         struct pollfd p = {.fd = fd, .events = POLLIN, .revents = 0};
@@ -19,11 +19,12 @@ int main(void)
         CHECK(p.revents & POLLERR, "revents 0x%x lacks POLLERR", (unsigned)p.revents);
         char buf[64];
         CHECK_ERRNO(recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, NULL, NULL), ECONNREFUSED);
-        struct sock_extended_err ee;
-        udptest_errqueue(fd, &ee, &off);
-        CHECK(ee.ee_errno == ECONNREFUSED, "ee_errno %s", lab_errno_name((int)ee.ee_errno));
-        udptest_expect_icmp(&ee, family, 3, 3, 1, 4); /* port unreachable */
-        CHECK(udptest_addr_is(&off, udptest_hosts[i]), "offender is not %s", udptest_hosts[i]);
+        struct lab_errqueue_entry e;
+        CHECK_SYS(lab_errqueue_read(fd, &e));
+        CHECK(e.err == ECONNREFUSED, "ee_errno %s", lab_errno_name(e.err));
+        udptest_expect_icmp(&e, family, 3, 3, 1, 4); /* port unreachable */
+        CHECK(udptest_addr_is(&e.offender, udptest_hosts[i]), "offender is not %s",
+              udptest_hosts[i]);
         udptest_expect_quiet(fd); /* reported once, queue drained */
         close(fd);
     }

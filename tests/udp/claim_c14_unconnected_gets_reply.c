@@ -14,14 +14,14 @@ int main(void)
         CHECK_SYS(lab_endpoint_local(c, &client_local));
         CHECK(lab_endpoint_port(&client_local) != 0, "sendto() did not bind a port");
         char buf[64];
-        ssize_t n = udptest_recv(s, buf, sizeof buf, &seen, 1000);
+        ssize_t n = lab_recvfrom_bounded(s, buf, sizeof buf, &seen, 1000);
         CHECK(n == 4, "server got %zd errno=%s", n, lab_errno_name(errno));
         CHECK(lab_endpoint_port(&seen) == lab_endpoint_port(&client_local),
               "recvfrom port %u, client bound %u", lab_endpoint_port(&seen),
               lab_endpoint_port(&client_local));
         CHECK(udptest_addr_is(&seen, udptest_hosts[i]), "recvfrom address is not loopback");
         udptest_sendto(s, "pong", &seen);
-        n = udptest_recv(c, buf, sizeof buf, &from, 1000);
+        n = lab_recvfrom_bounded(c, buf, sizeof buf, &from, 1000);
         CHECK(n == 4 && memcmp(buf, "pong", 4) == 0, "client got %zd errno=%s", n,
               lab_errno_name(errno));
         CHECK(lab_endpoint_equal((struct sockaddr *)&from.ss, (struct sockaddr *)&srv.ss),

@@ -13,6 +13,8 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
+#include "lab_kstat.h"
+#include "lab_ttl.h"
 #include "testlib.h"
 #include "udptest.h"
 
@@ -114,11 +116,9 @@ static int a_socket(int family, int ttl, int recverr)
 {
     int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     CHECK_SYS(fd);
-    int level = family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
-    int opt = family == AF_INET6 ? IPV6_UNICAST_HOPS : IP_TTL;
-    CHECK_SYS(setsockopt(fd, level, opt, &ttl, sizeof ttl));
+    CHECK_SYS(lab_ttl_set(fd, family, ttl));
     if (recverr)
-        udptest_set_recverr(fd, family);
+        CHECK_SYS(lab_recverr_on(fd, family));
     return fd;
 }
 
@@ -128,12 +128,11 @@ static void expect_time_exceeded(const struct lab_endpoint *to, int ttl, const c
     int fd = a_socket(family, ttl, 1);
     udptest_sendto(fd, "ttl probe", to);
     CHECK(lab_wait_fd(fd, POLLIN, 1500) == 1, "no ICMP error for TTL %d", ttl);
-    struct sock_extended_err ee;
-    struct lab_endpoint off;
-    udptest_errqueue(fd, &ee, &off);
-    udptest_expect_icmp(&ee, family, 11, 0, 3, 0); /* time exceeded in transit */
-    CHECK(ee.ee_errno == EHOSTUNREACH, "ee_errno %s", lab_errno_name((int)ee.ee_errno));
-    CHECK(udptest_addr_is(&off, router), "time exceeded not from the router %s", router);
+    struct lab_errqueue_entry e;
+    CHECK_SYS(lab_errqueue_read(fd, &e));
+    udptest_expect_icmp(&e, family, 11, 0, 3, 0); /* time exceeded in transit */
+    CHECK(e.err == EHOSTUNREACH, "ee_errno %s", lab_errno_name(e.err));
+    CHECK(udptest_addr_is(&e.offender, router), "time exceeded not from the router %s", router);
     close(fd);
 }
 

@@ -1,5 +1,6 @@
 /* claim.C7: IP_TTL takes 1..255 and -1 (the namespace's ip_default_ttl);
  * 0 and 256 are EINVAL. IPV6_UNICAST_HOPS takes 0..255 and -1. */
+#include "lab_kstat.h"
 #include "testlib.h"
 #include "udptest.h"
 

@@ -1,4 +1,5 @@
-/* udptest: small fixtures shared by the UDP claim tests (tests/udp only). */
+/* udptest: small fixtures shared by the UDP claim tests (tests/udp only);
+ * what udp-client needs too (counters, the error queue) is in lib/. */
 #ifndef SOCKLAB_UDPTEST_H
 #define SOCKLAB_UDPTEST_H
 
@@ -15,7 +16,8 @@
 
 #include "check.h"
 #include "lab_endpoint.h"
-#include "lab_kstat.h"
+#include "lab_errqueue.h"
+#include "lab_mib.h"
 #include "lab_sock.h"
 #include "testlib.h"
 
@@ -48,17 +50,12 @@ static inline void udptest_closed_port(const char *host, struct lab_endpoint *ep
     close(fd);
 }
 
-/* A per-namespace counter: group "Udp"/"Icmp" + field, IPv6 flavour for AF_INET6. */
+/* A per-namespace counter of family (lab_mib): "Udp"/"Icmp"/"Ip" + field. */
 static inline unsigned long long udptest_counter(int family, const char *group, const char *field)
 {
     unsigned long long v = 0;
-    char name[64];
-    if (family == AF_INET6) {
-        snprintf(name, sizeof name, "%s6%s", group, field);
-        CHECK(lab_snmp6_read(name, &v) == 0, "no counter %s", name);
-    } else {
-        CHECK(lab_netstat_read(group, field, &v) == 0, "no counter %s %s", group, field);
-    }
+    CHECK(lab_mib_read(family, group, field, &v) == 0, "no counter %s %s (family %d): errno=%s",
+          group, field, family, lab_errno_name(errno));
     return v;
 }
 
@@ -66,35 +63,15 @@ static inline unsigned long long udptest_counter(int family, const char *group, 
 static inline int udptest_counter_rises(int family, const char *group, const char *field,
                                         unsigned long long before, int ms)
 {
-    long long deadline = lab_now_ms() + ms;
-    while (udptest_counter(family, group, field) <= before) {
-        if (lab_now_ms() >= deadline)
-            return 0;
-        lab_pause_ms(1);
-    }
-    return 1;
+    int rc = lab_mib_wait_above(family, group, field, before, ms, -1);
+    CHECK_SYS(rc);
+    return rc;
 }
 
 static inline void udptest_sendto(int fd, const char *msg, const struct lab_endpoint *to)
 {
     ssize_t n = sendto(fd, msg, strlen(msg), 0, (const struct sockaddr *)&to->ss, to->len);
     CHECK(n == (ssize_t)strlen(msg), "sendto: %zd errno=%s", n, lab_errno_name(errno));
-}
-
-/* recvfrom within ms: bytes, or -1 with errno (ETIMEDOUT when nothing came). */
-static inline ssize_t udptest_recv(int fd, char *buf, size_t len, struct lab_endpoint *from, int ms)
-{
-    int ready = lab_wait_fd(fd, POLLIN, ms);
-    CHECK_SYS(ready);
-    if (ready == 0) {
-        errno = ETIMEDOUT;
-        return -1;
-    }
-    struct lab_endpoint tmp;
-    struct lab_endpoint *f = from ? from : &tmp;
-    memset(f, 0, sizeof *f);
-    f->len = sizeof f->ss;
-    return recvfrom(fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&f->ss, &f->len);
 }
 
 /* Nothing is queued and no error is pending on fd, right now. */
@@ -111,24 +88,15 @@ static inline void udptest_expect_quiet(int fd)
     CHECK(err == 0, "SO_ERROR=%s, want 0", lab_errno_name(err));
 }
 
-static inline void udptest_set_recverr(int fd, int family)
-{
-    int one = 1;
-    if (family == AF_INET6)
-        CHECK_SYS(setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one));
-    else
-        CHECK_SYS(setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one));
-}
-
 /* Room for the control messages of one datagram, aligned for cmsghdr. */
 union udptest_control {
     char buf[512];
     struct cmsghdr align;
 };
 
-/* recvmsg(fd, flags) one datagram (or error-queue entry) with its control
- * messages into *control; the first of level IPPROTO_IP type v4type or
- * IPPROTO_IPV6 type v6type (what names them if there is none: exits). */
+/* recvmsg(fd, flags) one datagram with its control messages into *control;
+ * the first of level IPPROTO_IP type v4type or IPPROTO_IPV6 type v6type (what
+ * names them if there is none: exits). */
 static inline struct cmsghdr *udptest_recv_cmsg(int fd, int flags, union udptest_control *control,
                                                 int v4type, int v6type, const char *what)
 {
@@ -149,30 +117,14 @@ static inline struct cmsghdr *udptest_recv_cmsg(int fd, int flags, union udptest
     return NULL;
 }
 
-/* Read one error-queue entry: the extended error and its offender address. */
-static inline void udptest_errqueue(int fd, struct sock_extended_err *ee,
-                                    struct lab_endpoint *offender)
-{
-    union udptest_control control;
-    struct cmsghdr *cm = udptest_recv_cmsg(fd, MSG_ERRQUEUE | MSG_DONTWAIT, &control, IP_RECVERR,
-                                           IPV6_RECVERR, "IP_RECVERR/IPV6_RECVERR");
-    memcpy(ee, CMSG_DATA(cm), sizeof *ee);
-    memset(offender, 0, sizeof *offender);
-    size_t room = cm->cmsg_len - CMSG_LEN(sizeof *ee);
-    if (room > sizeof offender->ss)
-        room = sizeof offender->ss;
-    memcpy(&offender->ss, CMSG_DATA(cm) + sizeof *ee, room);
-    offender->len = (socklen_t)room;
-}
-
-/* ee is ICMP type v4type code v4code (AF_INET) or ICMPv6 v6type/v6code (AF_INET6). */
-static inline void udptest_expect_icmp(const struct sock_extended_err *ee, int family, int v4type,
+/* e is ICMP type v4type code v4code (AF_INET) or ICMPv6 v6type/v6code (AF_INET6). */
+static inline void udptest_expect_icmp(const struct lab_errqueue_entry *e, int family, int v4type,
                                        int v4code, int v6type, int v6code)
 {
     int v6 = family == AF_INET6;
-    CHECK(ee->ee_origin == (v6 ? SO_EE_ORIGIN_ICMP6 : SO_EE_ORIGIN_ICMP) &&
-              ee->ee_type == (v6 ? v6type : v4type) && ee->ee_code == (v6 ? v6code : v4code),
-          "origin %u type %u code %u", ee->ee_origin, ee->ee_type, ee->ee_code);
+    CHECK(e->origin == (v6 ? SO_EE_ORIGIN_ICMP6 : SO_EE_ORIGIN_ICMP) &&
+              e->type == (v6 ? v6type : v4type) && e->code == (v6 ? v6code : v4code),
+          "origin %d type %d code %d", e->origin, e->type, e->code);
 }
 
 /* 1 if ep's address (port ignored) is the literal host. */
