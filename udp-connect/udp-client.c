@@ -34,6 +34,7 @@ static const char *const PROG = "udp-client";
 /* The options only some scenarios use. */
 enum { USES_SECOND_PORT = 1, USES_TTL = 2, USES_BENCH = 4 };
 
+/* Each scenario's function (client/<scenario>.c) and the options it takes. */
 static const struct {
     void (*play)(const struct client *c);
     unsigned uses;

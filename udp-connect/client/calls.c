@@ -2,7 +2,7 @@
  * words the scenarios' event lines use, and ends the program (lab_fail_errno)
  * when a call the story needs fails. */
 #include <errno.h>
-#include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
