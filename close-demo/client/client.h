@@ -34,8 +34,8 @@ size_t read_some(const struct client *c, long long deadline);
 /* close() as the active closer, then follow the connection to TIME_WAIT. */
 void active_close(struct client *c);
 
-/* The scenarios, one per file (client/<name>.c, the same name as on the
- * server): 0, or 1 when the kernel did something else (narrated). */
+/* The scenarios, one per file named after it (client/half-close.c: half_close),
+ * as on the server: 0, or 1 when the kernel did something else (narrated). */
 int graceful(struct client *c);
 int half_close(struct client *c);
 int server_first(struct client *c);

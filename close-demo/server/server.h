@@ -44,8 +44,8 @@ void hold_in_close_wait(const struct server *s);
 /* close() as the passive closer, and report what sock_diag still shows. */
 void passive_close(struct server *s);
 
-/* The scenarios, one per file (server/<name>.c, the same name as on the
- * client): 0, or 1 when the kernel did something else (narrated). */
+/* The scenarios, one per file named after it (server/half-close.c: half_close),
+ * as on the client: 0, or 1 when the kernel did something else (narrated). */
 int graceful(struct server *s);
 int half_close(struct server *s);
 int server_first(struct server *s);
