@@ -94,9 +94,11 @@ void end_round(struct client *c)
 /* One line per run of consecutive connections that share a fate. */
 static void report_fates(const struct client *c)
 {
-    for (long i = 0, j; i < c->m; i = j) {
+    long i = 0;
+    while (i < c->m) {
         const struct conn *k = &c->conns[i];
-        for (j = i + 1; j < c->m && c->conns[j].fate == k->fate && c->conns[j].err == k->err;)
+        long j = i + 1;
+        while (j < c->m && c->conns[j].fate == k->fate && c->conns[j].err == k->err)
             j++;
         char text[160];
         fate_text(k, text, sizeof text);
@@ -104,6 +106,7 @@ static void report_fates(const struct client *c)
             lab_say(&c->n, "conn %ld: %s", i + 1, text);
         else
             lab_say(&c->n, "conn %ld-%ld (%ld): %s", i + 1, j, j - i, text);
+        i = j;
     }
 }
 
