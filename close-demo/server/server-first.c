@@ -1,5 +1,5 @@
 /* server-first, the server's half: we close first, so the TIME_WAIT is ours
- * (claim C4 from the other side) and holds our port: a restarted listener's
+ * (claims C4 and C25) and holds our port: a restarted listener's
  * bind() fails with EADDRINUSE, unless SO_REUSEADDR is on the new socket and
  * was on the old listener the connection came from (--reuseaddr).
  * Partner: close-client --scenario server-first */
@@ -76,7 +76,9 @@ int server_first(struct server *s)
                          &s->conn, &local, &peer);
     lab_say(&s->n, "close(): we close first, the kernel sends our FIN");
     closing_watch_active(&s->n, &local, &peer, s->cli.timeout_ms);
-    lab_explain(&s->n, "The side that closes first keeps TIME_WAIT: here, the server. It");
-    lab_explain(&s->n, "holds the 4-tuple, and so our port, for 60 s.");
+    lab_explain(&s->n, "The side that closes first keeps TIME_WAIT: here, the server. For");
+    lab_explain(&s->n, "60 s it blocks bind() of our port (below); it does not block the");
+    lab_explain(&s->n, "client: a new SYN from the same client port, with a newer sequence");
+    lab_explain(&s->n, "number and timestamp, is accepted over it (claim C25).");
     return restart_on_same_port(s);
 }
