@@ -12,7 +12,7 @@
  *
  * Every connection is closed with an RST (SO_LINGER 0) at the end, so a run
  * leaves no TIME_WAIT behind and can be repeated at once. Each scenario is a
- * file of client/, named after it.
+ * file of client/ named after it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,22 +36,26 @@ enum {
     SPARE_FDS = 32, /* stdio, netlink and /proc reads next to the connections */
 };
 
-/* Each scenario (by enum probe_scenario, whose names both ends take): the
- * function that plays it and its presets, which explicit options override. */
+/* Each scenario's client half (client/<name>.c) and its presets, which
+ * explicit options override. */
+/* clang-format off */
 static const struct scenario {
+    const char *name;
     int (*run)(struct client *c);
-    long connections; /* 0 = 2 * backlog + 1, from the listener (sock_diag) */
+    long connections;         /* 0 = 2 * backlog + 1, from the listener (sock_diag) */
     long deadline_ms;
     const char *paces_itself; /* why --send and --deadline have no use; NULL if they do */
-} scenarios[SC_COUNT] = {
-    [SC_FILL] = {client_fill, 8, 2000, NULL},
-    [SC_DRAIN] = {client_drain, 8, 3000, NULL},
-    [SC_CLAMP] = {client_clamp, 20, 2000, NULL},
-    [SC_SYN_QUEUE] = {client_syn_queue, 8, 2000, NULL},
-    [SC_ACK_OVERFLOW] = {client_ack_overflow, 0, 2000,
-                         "it sends one byte on each connection itself, each wait bounded by "
-                         "--timeout"},
+} scenarios[] = {
+    {"fill",         fill,         8,  2000, NULL},
+    {"drain",        drain,        8,  3000, NULL},
+    {"clamp",        clamp,        20, 2000, NULL},
+    {"syn-queue",    syn_queue,    8,  2000, NULL},
+    {"ack-overflow", ack_overflow, 0,  2000,
+     "it sends one byte on each connection itself, each wait bounded by --timeout"},
 };
+/* clang-format on */
+
+#define SCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
 static void usage(void)
 {
@@ -82,7 +86,8 @@ static void usage(void)
 
 enum { OPT_CONNECTIONS = LAB_OPT_FIRST_PRIVATE, OPT_DEADLINE, OPT_SEND };
 
-static int parse_args(struct client *c, int argc, char *argv[])
+/* 0 with the scenario in *sc, or -1 after one line (exit 2). */
+static int parse_args(struct client *c, const struct scenario **sc, int argc, char *argv[])
 {
     static const struct option options[] = {
         LAB_CLI_COMMON_OPTIONS,
@@ -111,22 +116,25 @@ static int parse_args(struct client *c, int argc, char *argv[])
             return lab_cli_unknown(&c->cli, opt, argv);
         }
     }
-    if (more < 0 || probe_cli_finish(&c->cli, argc, argv, &c->scenario, &c->server) < 0)
+    const char *names[SCENARIOS + 1] = {NULL};
+    for (size_t i = 0; i < SCENARIOS; i++)
+        names[i] = scenarios[i].name;
+    int i = 0;
+    if (more < 0 || lab_cli_finish(&c->cli, argc, argv, names, &i, SOCK_STREAM, &c->server) < 0)
         return -1;
+    *sc = &scenarios[i];
     if (c->cli.help)
         return 0;
     /* An option the scenario would silently ignore is bad usage. */
-    const struct scenario *sc = &scenarios[c->scenario];
-    if (sc->paces_itself != NULL && (c->send || c->deadline_ms != 0)) {
+    if ((*sc)->paces_itself != NULL && (c->send || c->deadline_ms != 0)) {
         lab_usage_error(PROG, "%s has no use in scenario %s (%s)",
-                        c->send ? "--send" : "--deadline", probe_scenario_names[c->scenario],
-                        sc->paces_itself);
+                        c->send ? "--send" : "--deadline", (*sc)->name, (*sc)->paces_itself);
         return -1;
     }
     if (c->deadline_ms == 0)
-        c->deadline_ms = sc->deadline_ms;
+        c->deadline_ms = (*sc)->deadline_ms;
     if (c->connections == 0)
-        c->connections = sc->connections;
+        c->connections = (*sc)->connections;
     return 0;
 }
 
@@ -181,8 +189,9 @@ int main(int argc, char *argv[])
         return 1;
     }
     struct client c;
+    const struct scenario *sc = NULL;
     memset(&c, 0, sizeof c);
-    if (parse_args(&c, argc, argv) < 0)
+    if (parse_args(&c, &sc, argc, argv) < 0)
         return 2;
     if (c.cli.help) {
         usage();
@@ -216,10 +225,10 @@ int main(int argc, char *argv[])
     for (long i = 0; i < c.m; i++)
         c.conns[i].fd = -1;
     probe_read_counters(c.base);
-    lab_say(&c.n, "scenario %s: %ld connection(s) to %s, deadline %ld ms",
-            probe_scenario_names[c.scenario], c.m, c.addr, c.deadline_ms);
+    lab_say(&c.n, "scenario %s: %ld connection(s) to %s, deadline %ld ms", sc->name, c.m, c.addr,
+            c.deadline_ms);
     c.t0 = lab_now_ms();
-    rc = scenarios[c.scenario].run(&c);
+    rc = sc->run(&c);
     free(c.conns);
     free(c.pfd);
     free(c.idx);

@@ -13,8 +13,8 @@
  * Scenarios that change sysctls (clamp, syn-queue with --syncookies,
  * ack-overflow with --abort-on-overflow) run only inside a private network
  * namespace; backlog-probe/README.md shows how to put both terminals there.
- * The listener and the watch over its queue are in server/; each scenario
- * below is what it adds to them.
+ * Each scenario is a file of server/ named after it, built on the listener
+ * (server/listener.c) and the watch over its queue (server/watch.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -33,113 +33,29 @@ static const char *const PROG = "backlog-server";
 
 enum { DEFAULT_TIMEOUT_MS = 600000 }; /* ten minutes: time to switch terminals */
 
-static void explain_accept_queue(const struct server *s)
-{
-    lab_explain(&s->n, "the kernel completes handshakes without us: each one lands in");
-    lab_explain(&s->n, "the accept queue until accept() takes it out. Once the queue");
-    lab_explain(&s->n, "holds backlog+1, new SYNs are dropped (ListenOverflows),");
-    lab_explain(&s->n, "never refused: the clients wait in SYN_SENT and retransmit.");
-}
-
-/* fill (C8, C9): listen(fd, 4) and never accept(): the queue holds
- * backlog+1 = 5 handshakes; the kernel drops every later SYN.
- * Client: backlog-client --scenario fill */
-static int fill(struct server *s)
-{
-    int lfd = server_listen(s);
-    server_say_defer_accept(s);
-    explain_accept_queue(s);
-    return server_watch(s, lfd);
-}
-
-/* drain (C9): fill, then one accept() 200 ms after the first connection
- * came (--accept one-after:200): a waiting client takes the free slot only
- * when its SYN is retransmitted. Client: backlog-client --scenario drain */
-static int drain(struct server *s)
-{
-    int lfd = server_listen(s);
-    server_say_defer_accept(s);
-    lab_explain(&s->n, "like fill, then one accept() frees one slot; nobody is told:");
-    lab_explain(&s->n, "the slot stays empty until a waiting client retransmits its");
-    lab_explain(&s->n, "SYN (1 s after the first one); the first SYN to arrive gets it.");
-    return server_watch(s, lfd);
-}
-
-/* clamp (C8): net.core.somaxconn lowered to 16 before listen(fd, 1000): the
- * kernel grants 16, and so it does to listen(fd, -1) and listen(fd, 100000)
- * on other sockets. Client: backlog-client --scenario clamp */
-static int clamp(struct server *s)
-{
-    int lfd = server_listen(s);
-    static const int asked[] = {-1, 100000};
-    for (size_t i = 0; i < sizeof asked / sizeof asked[0]; i++) {
-        unsigned got;
-        if (lab_backlog_granted(&s->bound, asked[i], &got) < 0)
-            lab_fail_errno(&s->n, errno, "listen(fd, %d) on another socket", asked[i]);
-        lab_say(&s->n, "another listener with listen(fd, %d) gets backlog %u = somaxconn", asked[i],
-                got);
-    }
-    server_say_defer_accept(s);
-    explain_accept_queue(s);
-    return server_watch(s, lfd);
-}
-
-/* syn-queue (C10): TCP_DEFER_ACCEPT keeps each handshake a request
- * (SYN_RECV) until data comes, so quiet clients fill the SYN queue; it is
- * bounded by the listen backlog, and past it SYN cookies (or drops, with
- * --syncookies 0) take over. Client: backlog-client --scenario syn-queue */
-static int syn_queue(struct server *s)
-{
-    int lfd = server_listen(s);
-    server_say_defer_accept(s);
-    server_say_syn_sysctls(s);
-    lab_explain(&s->n, "tcp_max_syn_backlog is computed when a network namespace is");
-    lab_explain(&s->n, "created (max(128, TCP hash buckets/128)); it only matters with");
-    lab_explain(&s->n, "syncookies off:");
-    lab_explain(&s->n, "then SYNs from unproven peers are dropped once the SYN");
-    lab_explain(&s->n, "queue is 3/4 full. The listen backlog bounds it anyway.");
-    lab_explain(&s->n, "TCP_DEFER_ACCEPT keeps each handshake a request (SYN_RECV) until");
-    lab_explain(&s->n, "data arrives, so the clients below fill the SYN queue the way a");
-    lab_explain(&s->n, "SYN flood would. That queue is bounded by the listen backlog");
-    lab_explain(&s->n, "too: past backlog+1 requests the kernel answers with a SYN");
-    lab_explain(&s->n, "cookie (tcp_syncookies=1 or 2) or drops the SYN (0).");
-    return server_watch(s, lfd);
-}
-
-/* ack-overflow (C9): backlog 2 and TCP_DEFER_ACCEPT: a client's first data
- * meets a full accept queue; dropped, or answered with RST when
- * --abort-on-overflow 1. Client: backlog-client --scenario ack-overflow */
-static int ack_overflow(struct server *s)
-{
-    int lfd = server_listen(s);
-    server_say_defer_accept(s);
-    server_say_syn_sysctls(s);
-    lab_explain(&s->n, "TCP_DEFER_ACCEPT: a client's handshake completes on its side but");
-    lab_explain(&s->n, "it joins the accept queue only when its first data arrives. If");
-    lab_explain(&s->n, "the queue is full then, tcp_abort_on_overflow decides: 0 drops");
-    lab_explain(&s->n, "the segment silently (the client retransmits), 1 answers RST.");
-    return server_watch(s, lfd);
-}
-
-/* Each scenario (by enum probe_scenario, whose names both ends take): the
- * function that plays it and its presets, which explicit options override.
- * A scenario that accepts, or defers accepting, needs that to show anything:
- * an option that undoes it is bad usage. */
+/* Each scenario's server half (server/<name>.c) and its presets, which
+ * explicit options override. A scenario that accepts, or defers accepting,
+ * needs that to show anything: an option that undoes it is bad usage. */
+/* clang-format off */
 static const struct scenario {
+    const char *name;
     int (*run)(struct server *s);
     long backlog;            /* listen(fd, backlog) */
     enum accept_mode accept; /* and, for one-after, the delay and why it is needed */
     long accept_delay_ms;
     const char *accept_why;
-    long defer_accept; /* TCP_DEFER_ACCEPT seconds, -1 = none */
-    long somaxconn;    /* net.core.somaxconn to set, -1 = leave alone */
-} scenarios[SC_COUNT] = {
-    [SC_FILL] = {fill, 4, ACCEPT_NEVER, 0, NULL, -1, -1},
-    [SC_DRAIN] = {drain, 4, ACCEPT_ONE_AFTER, 200, "it frees one slot", -1, -1},
-    [SC_CLAMP] = {clamp, 1000, ACCEPT_NEVER, 0, NULL, -1, 16},
-    [SC_SYN_QUEUE] = {syn_queue, 4, ACCEPT_NEVER, 0, NULL, 30, -1},
-    [SC_ACK_OVERFLOW] = {ack_overflow, 2, ACCEPT_NEVER, 0, NULL, 30, -1},
+    long defer_accept;       /* TCP_DEFER_ACCEPT seconds, -1 = none */
+    long somaxconn;          /* net.core.somaxconn to set, -1 = leave alone */
+} scenarios[] = {
+    {"fill",         fill,         4,    ACCEPT_NEVER,     0,   NULL,                -1, -1},
+    {"drain",        drain,        4,    ACCEPT_ONE_AFTER, 200, "it frees one slot", -1, -1},
+    {"clamp",        clamp,        1000, ACCEPT_NEVER,     0,   NULL,                -1, 16},
+    {"syn-queue",    syn_queue,    4,    ACCEPT_NEVER,     0,   NULL,                30, -1},
+    {"ack-overflow", ack_overflow, 2,    ACCEPT_NEVER,     0,   NULL,                30, -1},
 };
+/* clang-format on */
+
+#define SCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
 static void usage(void)
 {
@@ -230,18 +146,17 @@ static int parse_option(struct server *s, int opt, char *argv[])
 
 /* The scenario's presets where no option was given; an option that would
  * undo what the scenario shows is bad usage (-1 after one line). */
-static int apply_presets(struct server *s)
+static int apply_presets(struct server *s, const struct scenario *sc)
 {
-    const struct scenario *sc = &scenarios[s->scenario];
-    const char *name = probe_scenario_names[s->scenario];
     if (sc->accept != ACCEPT_NEVER && s->accept_given && s->accept != sc->accept) {
-        lab_usage_error(PROG, "--scenario %s needs --accept one-after:MS (%s)", name,
+        lab_usage_error(PROG, "--scenario %s needs --accept one-after:MS (%s)", sc->name,
                         sc->accept_why);
         return -1;
     }
     if (sc->defer_accept > 0 && s->defer_accept == 0) {
-        lab_usage_error(
-            PROG, "--scenario %s needs TCP_DEFER_ACCEPT: --defer-accept must be 1 or more", name);
+        lab_usage_error(PROG,
+                        "--scenario %s needs TCP_DEFER_ACCEPT: --defer-accept must be 1 or more",
+                        sc->name);
         return -1;
     }
     if (!s->backlog_given)
@@ -257,7 +172,8 @@ static int apply_presets(struct server *s)
     return 0;
 }
 
-static int parse_args(struct server *s, int argc, char *argv[])
+/* 0 with the scenario in *sc, or -1 after one line (exit 2). */
+static int parse_args(struct server *s, const struct scenario **sc, int argc, char *argv[])
 {
     static const struct option options[] = {
         LAB_CLI_COMMON_OPTIONS,
@@ -278,9 +194,14 @@ static int parse_args(struct server *s, int argc, char *argv[])
     while ((more = lab_cli_next(&s->cli, argc, argv, options, &opt)) > 0)
         if (parse_option(s, opt, argv) < 0)
             return -1;
-    if (more < 0 || probe_cli_finish(&s->cli, argc, argv, &s->scenario, &s->ep) < 0)
+    const char *names[SCENARIOS + 1] = {NULL};
+    for (size_t i = 0; i < SCENARIOS; i++)
+        names[i] = scenarios[i].name;
+    int i = 0;
+    if (more < 0 || lab_cli_finish(&s->cli, argc, argv, names, &i, SOCK_STREAM, &s->ep) < 0)
         return -1;
-    return s->cli.help ? 0 : apply_presets(s);
+    *sc = &scenarios[i];
+    return s->cli.help ? 0 : apply_presets(s, *sc);
 }
 
 int main(int argc, char *argv[])
@@ -290,8 +211,9 @@ int main(int argc, char *argv[])
         return 1;
     }
     struct server s;
+    const struct scenario *sc = NULL;
     memset(&s, 0, sizeof s);
-    if (parse_args(&s, argc, argv) < 0)
+    if (parse_args(&s, &sc, argc, argv) < 0)
         return 2;
     if (s.cli.help) {
         usage();
@@ -302,5 +224,5 @@ int main(int argc, char *argv[])
     int rc = server_change_sysctls(&s);
     if (rc != 0)
         return rc;
-    return scenarios[s.scenario].run(&s);
+    return sc->run(&s);
 }

@@ -1,30 +1,10 @@
-/* What both ends of backlog-probe share: the end of option parsing, and the
- * counters they narrate, read the way nstat reads them. */
+/* What both ends of backlog-probe share: the counters they narrate, read
+ * the way nstat reads them. */
 #include "probe.h"
 
 #include <stdio.h>
-#include <sys/socket.h>
 
 #include "lab_kstat.h"
-
-const char *const probe_scenario_names[SC_COUNT + 1] = {
-    [SC_FILL] = "fill",
-    [SC_DRAIN] = "drain",
-    [SC_CLAMP] = "clamp",
-    [SC_SYN_QUEUE] = "syn-queue",
-    [SC_ACK_OVERFLOW] = "ack-overflow",
-    [SC_COUNT] = NULL,
-};
-
-int probe_cli_finish(struct lab_cli *cli, int argc, char *const argv[],
-                     enum probe_scenario *scenario, struct lab_endpoint *ep)
-{
-    int sc = 0;
-    if (lab_cli_finish(cli, argc, argv, probe_scenario_names, &sc, SOCK_STREAM, ep) < 0)
-        return -1;
-    *scenario = (enum probe_scenario)sc;
-    return 0;
-}
 
 static const char *const counter_names[PROBE_NCOUNTERS] = {
     [PC_LISTEN_OVERFLOWS] = "ListenOverflows",

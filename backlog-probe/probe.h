@@ -1,20 +1,12 @@
-/* What backlog-server and backlog-client share: the scenario names (both ends
- * take the same ones) and the kernel counters both of them narrate. */
+/* What backlog-server and backlog-client share: the port, the scenarios'
+ * help (both ends take the same names, each mapping them to its own function
+ * of that name) and the kernel counters both of them narrate. */
 #ifndef BACKLOG_PROBE_PROBE_H
 #define BACKLOG_PROBE_PROBE_H
 
 #include <stddef.h>
 
-#include "lab_cli.h"
-#include "lab_endpoint.h"
-
 #define PROBE_PORT 19004
-
-/* Each program maps these to its own function of the same name, in this order. */
-enum probe_scenario { SC_FILL, SC_DRAIN, SC_CLAMP, SC_SYN_QUEUE, SC_ACK_OVERFLOW, SC_COUNT };
-
-/* "fill", "drain", ... by enum probe_scenario, NULL-terminated. */
-extern const char *const probe_scenario_names[SC_COUNT + 1];
 
 #define PROBE_SCENARIO_HELP                                                                        \
     "Scenarios (give both programs the same one):\n"                                               \
@@ -27,11 +19,6 @@ extern const char *const probe_scenario_names[SC_COUNT + 1];
     "                is bounded by the backlog; cookies on or off (C10)\n"                         \
     "  ack-overflow  data into a full queue: dropped, or RST with\n"                               \
     "                tcp_abort_on_overflow=1 (ECONNRESET, never ECONNREFUSED)\n"
-
-/* lab_cli_finish for either end (TCP): the scenario into *scenario, the address
- * into ep; 0, or -1 after one line. */
-int probe_cli_finish(struct lab_cli *cli, int argc, char *const argv[],
-                     enum probe_scenario *scenario, struct lab_endpoint *ep);
 
 /* TcpExt counters of /proc/net/netstat, per network namespace; the first two
  * are always shown, the others when they moved. */

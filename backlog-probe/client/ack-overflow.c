@@ -1,13 +1,11 @@
-/* backlog-client --scenario ack-overflow (claim C9: the one RST).
- *
- * With the server's TCP_DEFER_ACCEPT, a handshake completes here while the
- * server keeps only a request until data comes. The victims connect first
- * and keep quiet; backlog+1 fillers then connect and send, filling the
- * accept queue; last, each victim sends one byte into the full queue. The
- * server drops it (the victim stays ESTABLISHED and retransmits), or, with
+/* ack-overflow, the client's half (claim C9, the one RST): with the
+ * server's TCP_DEFER_ACCEPT a handshake completes here while the server
+ * keeps only a request until data comes. The victims connect first and keep
+ * quiet; backlog+1 fillers then connect and send, filling the accept queue;
+ * last, each victim sends one byte into the full queue. The server drops it
+ * (the victim stays ESTABLISHED and retransmits), or, with
  * tcp_abort_on_overflow=1, answers RST: ECONNRESET, never ECONNREFUSED.
- *   server: backlog-server --scenario ack-overflow [--abort-on-overflow 1]
- */
+ * Partner: backlog-server --scenario ack-overflow [--abort-on-overflow 1] */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -135,7 +133,7 @@ static void explain_victim(const struct client *c, enum fate fate)
     }
 }
 
-int client_ack_overflow(struct client *c)
+int ack_overflow(struct client *c)
 {
     char text[160];
     if (c->backlog < 0)

@@ -1,8 +1,8 @@
-/* backlog-client's parts: its options and state (struct client), the
- * connections it opens and what became of each (conns.c), the outcome told
- * at the end (outcome.c), and one file per scenario (fill.c, drain.c,
- * syn_queue.c, ack_overflow.c), each playing the client's half of the
- * backlog-server scenario of the same name. */
+/* backlog-client's parts: its options and state (struct client), one file
+ * per scenario (fill.c, drain.c, clamp.c, syn-queue.c, ack-overflow.c), each
+ * playing the client's half of the backlog-server scenario of the same name,
+ * and what they share: the connections and the fate of each (conns.c), the
+ * outcome told at the end (outcome.c). */
 #ifndef BACKLOG_CLIENT_H
 #define BACKLOG_CLIENT_H
 
@@ -38,7 +38,6 @@ struct conn {
 struct client {
     struct lab_cli cli;
     struct lab_narrator n;
-    enum probe_scenario scenario;
     struct lab_endpoint server; /* --host with --port, resolved */
     long connections;           /* --connections; 0 = the scenario's preset */
     long deadline_ms;           /* --deadline; 0 = the scenario's preset */
@@ -57,12 +56,13 @@ struct client {
     int status;                               /* exit status so far */
 };
 
-/* The scenarios: each plays its half and tells the outcome; the exit status. */
-int client_fill(struct client *c);
-int client_drain(struct client *c);
-int client_clamp(struct client *c);
-int client_syn_queue(struct client *c);
-int client_ack_overflow(struct client *c);
+/* The scenarios: each plays the client's half and tells the outcome; the
+ * exit status. */
+int fill(struct client *c);
+int drain(struct client *c);
+int clamp(struct client *c);
+int syn_queue(struct client *c);
+int ack_overflow(struct client *c);
 
 /* conns.c: opening the connections and following each one's handshake. */
 

@@ -1,11 +1,8 @@
-/* backlog-client --scenario drain (claim C9).
- *
- * A fill, then the wait for the server's one accept(): the slot it frees is
- * not announced to anyone. A waiting client gets in only when its SYN
- * retransmission timer fires (1 s after its first SYN) and the SYN finds
- * room; the others find the queue full again.
- *   server: backlog-server --scenario drain
- */
+/* drain, the client's half (claim C9): a fill, then the wait for the
+ * server's one accept(). The slot it frees is announced to nobody: a waiting
+ * client gets in only when its SYN retransmission timer fires (1 s after its
+ * first SYN) and the SYN finds room; the others find the queue full again.
+ * Partner: backlog-server --scenario drain */
 #include <errno.h>
 #include <stdio.h>
 
@@ -105,7 +102,7 @@ static void say_late_ones(struct client *c)
     }
 }
 
-int client_drain(struct client *c)
+int drain(struct client *c)
 {
     struct round r;
     connect_all(c, &r);

@@ -1,17 +1,14 @@
-/* backlog-client --scenario syn-queue (claim C10).
- *
- * The server's TCP_DEFER_ACCEPT keeps each handshake a request (SYN_RECV)
- * until data comes, and these clients send none: they fill its SYN queue the
- * way a SYN flood would. The listen backlog bounds that queue too: past
- * backlog+1 requests a SYN gets a cookie and its connection goes straight to
- * the accept queue, or, with tcp_syncookies=0, is dropped and waits in
- * SYN_SENT.
- *   server: backlog-server --scenario syn-queue [--syncookies 0]
- */
+/* syn-queue, the client's half (claim C10): the server's TCP_DEFER_ACCEPT
+ * keeps each handshake a request (SYN_RECV) until data comes, and these
+ * clients send none: they fill its SYN queue the way a SYN flood would. The
+ * listen backlog bounds that queue too: past backlog+1 requests a SYN gets a
+ * cookie and its connection goes straight to the accept queue, or, with
+ * tcp_syncookies=0, is dropped and waits in SYN_SENT.
+ * Partner: backlog-server --scenario syn-queue [--syncookies 0] */
 #include "client.h"
 #include "lab_kstat.h"
 
-int client_syn_queue(struct client *c)
+int syn_queue(struct client *c)
 {
     struct round r;
     connect_all(c, &r);

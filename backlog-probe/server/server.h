@@ -1,14 +1,13 @@
-/* backlog-server's parts: its options and state (struct server), the
- * listener it sets up (listener.c) and the watch over that listener's accept
- * queue until no client is left (watch.c). The scenarios, which put these
- * together, are in backlog-server.c. */
+/* backlog-server's parts: its options and state (struct server), one file
+ * per scenario (fill.c, drain.c, clamp.c, syn-queue.c, ack-overflow.c), and
+ * what they share: the listener (listener.c) and the watch over its accept
+ * queue until no client is left (watch.c). */
 #ifndef BACKLOG_SERVER_H
 #define BACKLOG_SERVER_H
 
 #include "lab_cli.h"
 #include "lab_endpoint.h"
 #include "lab_narrate.h"
-#include "probe.h"
 
 enum accept_mode { ACCEPT_NEVER, ACCEPT_ONE_AFTER, ACCEPT_ALL };
 
@@ -25,7 +24,6 @@ struct sysctl_change {
 struct server {
     struct lab_cli cli;
     struct lab_narrator n;
-    enum probe_scenario scenario;
     struct lab_endpoint ep; /* --bind with --port, resolved */
     long backlog;           /* --backlog: listen(fd, backlog) */
     int backlog_given;
@@ -43,6 +41,13 @@ struct server {
     struct lab_endpoint bound; /* the listener's address (with --port 0, the kernel's port) */
 };
 
+/* The scenarios: each plays the server's half; the exit status. */
+int fill(struct server *s);
+int drain(struct server *s);
+int clamp(struct server *s);
+int syn_queue(struct server *s);
+int ack_overflow(struct server *s);
+
 /* Change the sysctl options asked for, before anything else and only in a
  * private network namespace; each goes back when the program ends (also on
  * SIGINT, SIGTERM, SIGHUP). 0, or 2 after a usage line (the host's namespace);
@@ -59,6 +64,10 @@ void server_say_defer_accept(const struct server *s);
 
 /* The SYN-queue sysctls as they are in this namespace, one line each. */
 void server_say_syn_sysctls(const struct server *s);
+
+/* What a listener that never accepts shows: handshakes completed by the
+ * kernel wait in the accept queue; past backlog+1 it drops the SYNs. */
+void server_explain_accept_queue(const struct server *s);
 
 /* Watch the accept queue (TCP_INFO on lfd), the kernel's counters and the
  * clients' connections (sock_diag), accepting as --accept says, until no

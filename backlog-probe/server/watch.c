@@ -18,6 +18,7 @@
 #include "lab_sock.h"
 #include "lab_step.h"
 #include "lab_tcpstate.h"
+#include "probe.h"
 #include "server.h"
 
 #define MAX_ACCEPTED 64 /* connections kept open to read from; later ones are closed at once */
@@ -253,6 +254,14 @@ static int none_left(struct watch *w)
     if (alive > 0)
         w->seen = 1;
     return w->seen && alive == 0;
+}
+
+void server_explain_accept_queue(const struct server *s)
+{
+    lab_explain(&s->n, "the kernel completes handshakes without us: each one lands in");
+    lab_explain(&s->n, "the accept queue until accept() takes it out. Once the queue");
+    lab_explain(&s->n, "holds backlog+1, new SYNs are dropped (ListenOverflows),");
+    lab_explain(&s->n, "never refused: the clients wait in SYN_SENT and retransmit.");
 }
 
 static void say_accept_policy(const struct server *s)
