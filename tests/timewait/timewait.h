@@ -5,6 +5,7 @@
 #define SOCKLAB_TIMEWAIT_H
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "lab_diag.h"
