@@ -4,8 +4,9 @@
  * FIN_WAIT2 and TIME_WAIT with the kernel's own 60 s timer after close(),
  * half-close with shutdown(SHUT_WR), CLOSE_WAIT when the server closes first,
  * data queued before an RST still being readable, SO_LINGER {1,0} leaving no
- * TIME_WAIT, an orphaned FIN_WAIT2, and connect() on a connected TCP socket
- * (EISCONN; AF_UNSPEC disconnects with RST and allows a new connect).
+ * TIME_WAIT, an orphaned FIN_WAIT2, connect() on a connected TCP socket
+ * (EISCONN; AF_UNSPEC disconnects with RST and allows a new connect), and a
+ * write() after the server's close (it works; the next one fails: EPIPE).
  * This file parses, connects and dispatches; each scenario is a function of
  * its own name in client/<name>.c.
  *
@@ -43,6 +44,7 @@ static const struct play {
     {"close-wait-leak", close_wait_leak},
     {"reconnect", reconnect},
     {"large-transfer", large_transfer},
+    {"write-after-close", write_after_close},
 };
 /* clang-format on */
 

@@ -4,7 +4,8 @@
  * EOF arriving behind the data, CLOSE_WAIT until the application closes,
  * the server as active closer owning TIME_WAIT (and SO_REUSEADDR), RST on a
  * close with unread data, ECONNRESET after an abortive close, a CLOSE_WAIT
- * leak, and a peer that disconnects with connect(AF_UNSPEC) and comes back.
+ * leak, a peer that disconnects with connect(AF_UNSPEC) and comes back, and
+ * the RST a closed socket answers a late write() with.
  * This file parses, listens, accepts and dispatches; each scenario is a
  * function of its own name in server/<name>.c.
  *
@@ -41,6 +42,7 @@ static const struct play {
     {"close-wait-leak", close_wait_leak},
     {"reconnect", reconnect},
     {"large-transfer", large_transfer},
+    {"write-after-close", write_after_close},
 };
 /* clang-format on */
 

@@ -33,6 +33,9 @@ const struct close_scenario close_scenarios[] = {
     /* large-transfer sends byte i as i % 251: these are its first eight. */
     {"large-transfer", FIRST("\x00\x01\x02\x03\x04\x05\x06\x07"), CLOSE_TAKES_BYTES,
      "client sends --bytes and closes; server counts every byte"},
+    {"write-after-close", FIRST("before your close\n"), 0,
+     "server reads and closes; client writes anyway: write() works,\n"
+     "the server's RST follows, the next write() -> EPIPE, read() -> 0"},
 };
 
 #define COUNT (sizeof close_scenarios / sizeof close_scenarios[0])

@@ -44,5 +44,6 @@ int linger0(struct client *c);
 int close_wait_leak(struct client *c);
 int reconnect(struct client *c);
 int large_transfer(struct client *c);
+int write_after_close(struct client *c);
 
 #endif

@@ -54,5 +54,6 @@ int linger0(struct server *s);
 int close_wait_leak(struct server *s);
 int reconnect(struct server *s);
 int large_transfer(struct server *s);
+int write_after_close(struct server *s);
 
 #endif

@@ -87,6 +87,14 @@ large-transfer)
     expect_line "$C" 'wrote 300001 bytes'
     expect_order "$S" 'EOF after exactly 300001 bytes' 'every byte matched'
     ;;
+write-after-close)
+    expect_order "$C" 'FIN arrived: it has closed +state=CLOSE_WAIT' \
+        'write\(\) -> 21 bytes after the server.s close' \
+        'RST arrived: our bytes had no reader +state=CLOSE' \
+        'write\(\) -> -1 +state=CLOSE +errno=EPIPE' 'read\(\) -> 0: EOF +state=CLOSE'
+    expect_order "$S" 'read\(\) -> 18 bytes "before your close\\n"' 'close\(\)' \
+        'connection gone, Tcp OutRsts \+1 +state=CLOSE'
+    ;;
 *)
     fail "unknown scenario $scenario"
     ;;
