@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lab_i18n.h"
 #include "lab_narrate.h"
 #include "lab_parse.h"
 
@@ -35,7 +36,10 @@ int lab_prog_init(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_IGN;
     sigemptyset(&sa.sa_mask);
-    return sigaction(SIGPIPE, &sa, NULL);
+    if (sigaction(SIGPIPE, &sa, NULL) < 0)
+        return -1;
+    (void)lab_i18n_init(); /* no catalog, or no such locale: English */
+    return 0;
 }
 
 void lab_cli_init(struct lab_cli *c, const char *prog, uint16_t port, int timeout_ms)

@@ -2,6 +2,8 @@
  * the sysctl restore (lab_sysctl_restore_on_exit) and stdio flush must run. */
 #include "lab_fail.h"
 
+#include "lab_i18n.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,16 +25,16 @@ void lab_fail_errno(const struct lab_narrator *n, int err, const char *fmt, ...)
     char what[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    vsnprintf(what, sizeof what, lab_tr(fmt), ap);
     va_end(ap);
     if (fail_peer != NULL && err == ETIMEDOUT)
-        lab_say_errno(n, err, "%s: the %s did not finish within --timeout %d ms", what, fail_peer,
-                      fail_timeout_ms);
+        lab_say_errno(n, err, "%s: the %s did not finish within --timeout %d ms", what,
+                      lab_tr(fail_peer), fail_timeout_ms);
     else if (fail_peer != NULL && (err == ECONNRESET || err == EPIPE || err == ENOTCONN))
         lab_say_errno(n, err,
                       "%s failed: the %s reset the connection (does it run another "
                       "scenario?)",
-                      what, fail_peer);
+                      what, lab_tr(fail_peer));
     else
         lab_say_errno(n, err, "%s failed", what);
     exit(1);
@@ -45,15 +47,15 @@ static _Noreturn void fail_unexpected(const struct lab_narrator *n, int fd, cons
     char text[768];
     if (fail_peer != NULL)
         snprintf(text, sizeof text,
-                 "unexpected: %s (does the %s run another scenario? give both ends the same "
-                 "--scenario)",
-                 what, fail_peer);
+                 lab_tr("unexpected: %s (does the %s run another scenario? give both ends the "
+                        "same --scenario)"),
+                 what, lab_tr(fail_peer));
     else
-        snprintf(text, sizeof text, "unexpected: %s", what);
+        snprintf(text, sizeof text, lab_tr("unexpected: %s"), what);
     if (fd >= 0)
         lab_say_fd(n, fd, "%s", text);
     else
-        lab_say(n, "%s", text);
+        lab_say_raw(n, "%s", text);
     exit(1);
 }
 
@@ -62,7 +64,7 @@ void lab_fail(const struct lab_narrator *n, const char *fmt, ...)
     char what[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    vsnprintf(what, sizeof what, lab_tr(fmt), ap);
     va_end(ap);
     fail_unexpected(n, -1, what);
 }
@@ -72,7 +74,7 @@ void lab_fail_fd(const struct lab_narrator *n, int fd, const char *fmt, ...)
     char what[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    vsnprintf(what, sizeof what, lab_tr(fmt), ap);
     va_end(ap);
     fail_unexpected(n, fd, what);
 }

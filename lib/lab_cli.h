@@ -37,8 +37,9 @@ struct lab_cli {
 /* The first call of every program's main, before anything may open a file or
  * socket: opens /dev/null on any of fds 0, 1 and 2 that is closed (else the
  * first socket would become stdout and the narration would go to the peer),
- * and ignores SIGPIPE (a peer or a reader that went away is then an EPIPE,
- * not a death). 0, or -1 with errno. */
+ * ignores SIGPIPE (a peer or a reader that went away is then an EPIPE, not a
+ * death) and chooses the learner's language (lab_i18n_init). 0, or -1 with
+ * errno. */
 int lab_prog_init(void);
 
 /* Initialise with the program name, its default port and wait bound. */

@@ -7,8 +7,9 @@
 
 #include "lab_narrate.h"
 
-/* Name the peer ("server", "client") and the --timeout that later failures
- * explain; until called, failures are narrated without a likely cause. */
+/* Name the peer (N_("server"), N_("client"): translated when said) and the
+ * --timeout that later failures explain; until called, failures are
+ * narrated without a likely cause. */
 void lab_fail_context(const char *peer, int timeout_ms);
 
 /* Narrate "<text>  errno=NAME (strerror)" for a failed call, with the likely

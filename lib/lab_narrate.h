@@ -21,8 +21,15 @@ struct lab_narrator {
  * those); SOCKLAB_CLOCK=wall or =run chooses either. */
 void lab_narrator_init(struct lab_narrator *n, const char *role, int quiet, FILE *out);
 
-/* Print one event line: "  0.012 server  <text>"; state=/errno= words are highlighted. */
+/* Print one event line: "  0.012 server  <text>"; state=/errno= words are
+ * highlighted. The format (an English msgid) is translated (lab_tr) first,
+ * as are those of lab_explain and lab_say_errno. */
 void lab_say(const struct lab_narrator *n, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* lab_say, but the format is not looked up in the catalog: its text was
+ * translated already, or it holds only tokens (state=, errno=). */
+void lab_say_raw(const struct lab_narrator *n, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Print an indented explanation under the last event, unless quiet. */

@@ -2,6 +2,8 @@
  * two terminals, or merged by a script, show events in the order they happen. */
 #include "lab_narrate.h"
 
+#include "lab_i18n.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdarg.h>
@@ -127,6 +129,16 @@ void lab_say(const struct lab_narrator *n, const char *fmt, ...)
     int saved = errno; /* narration must not disturb the errno being reported */
     va_list ap;
     va_start(ap, fmt);
+    emit(n, 0, lab_tr(fmt), ap);
+    va_end(ap);
+    errno = saved;
+}
+
+void lab_say_raw(const struct lab_narrator *n, const char *fmt, ...)
+{
+    int saved = errno;
+    va_list ap;
+    va_start(ap, fmt);
     emit(n, 0, fmt, ap);
     va_end(ap);
     errno = saved;
@@ -139,7 +151,7 @@ void lab_explain(const struct lab_narrator *n, const char *fmt, ...)
     int saved = errno;
     va_list ap;
     va_start(ap, fmt);
-    emit(n, 1, fmt, ap);
+    emit(n, 1, lab_tr(fmt), ap);
     va_end(ap);
     errno = saved;
 }
@@ -149,9 +161,10 @@ void lab_say_errno(const struct lab_narrator *n, int err, const char *fmt, ...)
     char text[768];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    vsnprintf(text, sizeof text, lab_tr(fmt), ap);
     va_end(ap);
-    lab_say(n, "%s  errno=%s (%s)", text, lab_errno_name(err), strerror(err));
+    /* The errno token stays as it is; strerror() speaks the locale's language. */
+    lab_say_raw(n, "%s  errno=%s (%s)", text, lab_errno_name(err), strerror(err));
     errno = err;
 }
 

@@ -3,8 +3,10 @@
 #include "lab_step.h"
 
 #include <poll.h>
+#include <stdio.h>
 #include <unistd.h>
 
+#include "lab_i18n.h"
 #include "lab_sock.h"
 
 void lab_step(const struct lab_narrator *n, int enabled, const char *what)
@@ -12,10 +14,13 @@ void lab_step(const struct lab_narrator *n, int enabled, const char *what)
     static int stdin_closed;
     if (!enabled || stdin_closed)
         return;
-    lab_say(n, "step: press Enter to %s", what);
+    /* "step: " is a token the scripts answer; the prompt is the learner's. */
+    char prompt[512];
+    snprintf(prompt, sizeof prompt, lab_tr("press Enter to %s"), lab_tr(what));
+    lab_say_raw(n, "step: %s", prompt);
     for (;;) {
         if (lab_wait_fd(STDIN_FILENO, POLLIN, LAB_STEP_MAX_WAIT_MS) <= 0) {
-            lab_say(n, "step: no input, going on");
+            lab_say(n, "no input at the step: going on");
             return;
         }
         char ch;

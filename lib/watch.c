@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "lab_i18n.h"
 #include "lab_sock.h"
 #include "lab_tcpstate.h"
 
@@ -15,13 +16,13 @@ void lab_say_fd(const struct lab_narrator *n, int fd, const char *fmt, ...)
     char text[768];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    vsnprintf(text, sizeof text, lab_tr(fmt), ap);
     va_end(ap);
     int state = lab_tcp_state_of_fd(fd);
     if (state < 0)
-        lab_say(n, "%s  state=? (TCP_INFO: %s)", text, lab_errno_name(errno));
+        lab_say_raw(n, "%s  state=? (TCP_INFO: %s)", text, lab_errno_name(errno));
     else
-        lab_say(n, "%s  state=%s", text, lab_tcp_state_name(state));
+        lab_say_raw(n, "%s  state=%s", text, lab_tcp_state_name(state));
     errno = saved;
 }
 
@@ -46,13 +47,13 @@ void lab_say_conn(const struct lab_narrator *n, const struct lab_conn *c, const 
     char text[768];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    vsnprintf(text, sizeof text, lab_tr(fmt), ap);
     va_end(ap);
     if (c->timer == LAB_TIMER_NONE)
-        lab_say(n, "%s  state=%s", text, lab_tcp_state_name(c->state));
+        lab_say_raw(n, "%s  state=%s", text, lab_tcp_state_name(c->state));
     else
-        lab_say(n, "%s  state=%s timer=%u.%03us (%s)", text, lab_tcp_state_name(c->state),
-                c->expires_ms / 1000, c->expires_ms % 1000, timer_name(c->timer));
+        lab_say_raw(n, "%s  state=%s timer=%u.%03us (%s)", text, lab_tcp_state_name(c->state),
+                    c->expires_ms / 1000, c->expires_ms % 1000, timer_name(c->timer));
 }
 
 int lab_watch_wait(const struct sockaddr *local, const struct sockaddr *remote, unsigned mask,

@@ -956,11 +956,11 @@ sl_marks() {
     done
 }
 
-# sl_is_step_line LINE: 0 if LINE is a program's step prompt. Only where the
-# program puts one, right after its clock and side: network bytes, quoted
-# later on a line, never count.
+# sl_is_step_line LINE: 0 if LINE is a program's step prompt (the token
+# "step: ", in any language). Only where the program puts one, right after
+# its clock and side: network bytes, quoted later on a line, never count.
 sl_is_step_line() {
-    [[ $1 =~ ^\ *[0-9]+\.[0-9]+\ [a-z]+\ +step:\ press\ Enter\ to\  ]]
+    [[ $1 =~ ^\ *[0-9]+\.[0-9]+\ [a-z]+\ +step:\  ]]
 }
 
 # sl_pump: answer every new step line of every side (snapshot first, and
@@ -989,7 +989,10 @@ sl_pump() {
             i=${steps[SL_STEPS[$side]]}
             line=${lines[i]}
             SL_STEPS[$side]=$((SL_STEPS[$side] + 1))
-            what=${line#*step: press Enter to }
+            # The prompt after the "step: " token is in the learner's language.
+            what=${line#*step: }
+            what=${what#press Enter to }
+            what=${what#按回车键：}
             what=${what%%  state=*}
             sl_marks
             sl_now
