@@ -45,6 +45,7 @@ static const struct play {
     {"reconnect", reconnect},
     {"large-transfer", large_transfer},
     {"write-after-close", write_after_close},
+    {"fin-timeout", fin_timeout},
 };
 /* clang-format on */
 

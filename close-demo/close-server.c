@@ -4,8 +4,10 @@
  * EOF arriving behind the data, CLOSE_WAIT until the application closes,
  * the server as active closer owning TIME_WAIT (and SO_REUSEADDR), RST on a
  * close with unread data, ECONNRESET after an abortive close, a CLOSE_WAIT
- * leak, a peer that disconnects with connect(AF_UNSPEC) and comes back, and
- * the RST a closed socket answers a late write() with.
+ * leak, a peer that disconnects with connect(AF_UNSPEC) and comes back, the
+ * RST a closed socket answers a late write() with, and a close so late that
+ * the client's orphaned FIN_WAIT2 has timed out (net.ipv4.tcp_fin_timeout,
+ * set only in a private network namespace).
  * This file parses, listens, accepts and dispatches; each scenario is a
  * function of its own name in server/<name>.c.
  *
@@ -43,12 +45,13 @@ static const struct play {
     {"reconnect", reconnect},
     {"large-transfer", large_transfer},
     {"write-after-close", write_after_close},
+    {"fin-timeout", fin_timeout},
 };
 /* clang-format on */
 
 #define PLAYS (sizeof plays / sizeof plays[0])
 
-enum { OPT_HOLD = LAB_OPT_FIRST_PRIVATE, OPT_REUSEADDR };
+enum { OPT_HOLD = LAB_OPT_FIRST_PRIVATE, OPT_REUSEADDR, OPT_FIN_TIMEOUT };
 
 static void usage(void)
 {
@@ -63,6 +66,8 @@ static void usage(void)
            "      --hold-ms MS     how long to sit in CLOSE_WAIT before closing (default\n"
            "                       100; graceful, half-close and close-wait-leak only)\n"
            "      --reuseaddr      set SO_REUSEADDR on the listener\n"
+           "      --fin-timeout S  net.ipv4.tcp_fin_timeout for fin-timeout (default 1;\n"
+           "                       set only in a private network namespace)\n"
            "  -t, --timeout MS     bound on every wait for the peer or the kernel\n"
            "                       (default 600000: time to switch terminals)\n"
            "      --step           wait for Enter before each state-changing call\n"
@@ -89,10 +94,12 @@ static int parse_args(struct server *s, const struct play **play, int argc, char
         {"bind", required_argument, NULL, 'b'},
         {"hold-ms", required_argument, NULL, OPT_HOLD},
         {"reuseaddr", no_argument, NULL, OPT_REUSEADDR},
+        {"fin-timeout", required_argument, NULL, OPT_FIN_TIMEOUT},
         {NULL, 0, NULL, 0},
     };
     lab_cli_init(&s->cli, PROG, CLOSE_DEMO_PORT, 600000);
     s->hold_ms = 100;
+    s->fin_timeout = 1; /* a lesson of one second, not the kernel's minute */
     int opt, more, hold_given = 0;
     while ((more = lab_cli_next(&s->cli, argc, argv, options, &opt)) > 0) {
         long v;
@@ -105,6 +112,11 @@ static int parse_args(struct server *s, const struct play **play, int argc, char
             break;
         case OPT_REUSEADDR:
             s->reuseaddr = 1;
+            break;
+        case OPT_FIN_TIMEOUT:
+            if (lab_cli_long(PROG, "fin-timeout", optarg, 1, 3600, &s->fin_timeout) < 0)
+                return -1;
+            s->fin_timeout_given = 1;
             break;
         default:
             return lab_cli_unknown(&s->cli, opt, argv);
@@ -120,8 +132,12 @@ static int parse_args(struct server *s, const struct play **play, int argc, char
                         PROG);
         return -1;
     }
-    if (hold_given && !s->cli.help)
-        return close_scenario_takes(PROG, s->sc, CLOSE_TAKES_HOLD, "--hold-ms", "hold CLOSE_WAIT");
+    if (hold_given && !s->cli.help &&
+        close_scenario_takes(PROG, s->sc, CLOSE_TAKES_HOLD, "--hold-ms", "hold CLOSE_WAIT") < 0)
+        return -1;
+    if (s->fin_timeout_given && !s->cli.help)
+        return close_scenario_takes(PROG, s->sc, CLOSE_TAKES_FIN_TIMEOUT, "--fin-timeout",
+                                    "time an orphaned FIN_WAIT2");
     return 0;
 }
 
@@ -169,6 +185,10 @@ int main(int argc, char *argv[])
     }
     lab_narrator_init(&s.n, "server", s.cli.quiet, stdout);
     lab_fail_context("client", s.cli.timeout_ms);
+    /* Before listen(): the client's FIN_WAIT2 takes the value in force when
+     * its FIN is ACKed, which may happen before we accept(). */
+    if ((s.sc->takes & CLOSE_TAKES_FIN_TIMEOUT) && set_fin_timeout(&s) != 0)
+        return 2;
     if (start_listening(&s) < 0)
         return 1;
     closing_end_at_exit(&s.n);

@@ -34,8 +34,12 @@ const struct close_scenario close_scenarios[] = {
     {"large-transfer", FIRST("\x00\x01\x02\x03\x04\x05\x06\x07"), CLOSE_TAKES_BYTES,
      "client sends --bytes and closes; server counts every byte"},
     {"write-after-close", FIRST("before your close\n"), 0,
-     "server reads and closes; client writes anyway: write() works,\n"
-     "the server's RST follows, the next write() -> EPIPE, read() -> 0"},
+     "server reads, closes; client writes anyway: write() works,\n"
+     "the server's RST follows; next write() -> EPIPE, read() -> 0"},
+    {"fin-timeout", FIRST("I close and wait\n"), CLOSE_TAKES_FIN_TIMEOUT,
+     "server closes too late: the client's orphaned FIN_WAIT2\n"
+     "ends after --fin-timeout s, no TIME_WAIT; the server's late\n"
+     "FIN draws an RST"},
 };
 
 #define COUNT (sizeof close_scenarios / sizeof close_scenarios[0])

@@ -11,8 +11,9 @@
 /* Options that only some scenarios take: the others refuse them (they
  * would be silently ignored). */
 enum {
-    CLOSE_TAKES_BYTES = 1, /* close-client --bytes */
-    CLOSE_TAKES_HOLD = 2,  /* close-server --hold-ms */
+    CLOSE_TAKES_BYTES = 1,       /* close-client --bytes */
+    CLOSE_TAKES_HOLD = 2,        /* close-server --hold-ms */
+    CLOSE_TAKES_FIN_TIMEOUT = 4, /* close-server --fin-timeout */
 };
 
 /* One scenario, as both ends know it. */

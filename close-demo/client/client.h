@@ -45,5 +45,6 @@ int close_wait_leak(struct client *c);
 int reconnect(struct client *c);
 int large_transfer(struct client *c);
 int write_after_close(struct client *c);
+int fin_timeout(struct client *c);
 
 #endif

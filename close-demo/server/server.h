@@ -21,7 +21,11 @@ struct server {
     struct lab_endpoint bind_ep;     /* --bind, --port; then the address we got */
     int listener;                    /* -1 once closed */
     int conn;                        /* the accepted connection, -1 once closed */
-    size_t first_seen; /* how many of the client's first bytes matched its scenario's */
+    size_t first_seen;     /* how many of the client's first bytes matched its scenario's */
+    long fin_timeout;      /* --fin-timeout, s; then the value in force */
+    int fin_timeout_given; /* --fin-timeout was on the command line */
+    long fin_timeout_old;  /* tcp_fin_timeout before our change (refused: what we asked) */
+    int fin_timeout_err;   /* 0 changed; -1 the host's namespace; else errno */
 };
 
 /* accept() within --timeout and narrate it: the connection's fd, or -1 when
@@ -37,6 +41,14 @@ void check_client(struct server *s, const char *buf, size_t len);
  * read() that failed with ECONNRESET), all within one --timeout. */
 void read_to_eof(struct server *s);
 void read_to_reset(struct server *s);
+
+/* Before listen(): set net.ipv4.tcp_fin_timeout to --fin-timeout, only in a
+ * private network namespace and put back at exit; elsewhere (or if the kernel
+ * refuses) keep the kernel's value. 0, or 2 (the exit code) after a usage line when
+ * --fin-timeout cannot be honoured or the wait would exceed --timeout.
+ * say_fin_timeout narrates which it was. */
+int set_fin_timeout(struct server *s);
+void say_fin_timeout(const struct server *s);
 
 /* Sit in CLOSE_WAIT for --hold-ms, saying what the client goes through meanwhile. */
 void hold_in_close_wait(const struct server *s);
@@ -55,5 +67,6 @@ int close_wait_leak(struct server *s);
 int reconnect(struct server *s);
 int large_transfer(struct server *s);
 int write_after_close(struct server *s);
+int fin_timeout(struct server *s);
 
 #endif

@@ -8,6 +8,8 @@
 
 #include "closing.h"
 #include "lab_fail.h"
+#include "lab_kstat.h"
+#include "lab_netns.h"
 #include "lab_sock.h"
 #include "lab_step.h"
 #include "lab_tcpstate.h"
@@ -174,4 +176,61 @@ void passive_close(struct server *s)
     closing_close_noting(&s->n, s->cli.step, "close() the connection", &s->conn, &local, &peer);
     lab_say(&s->n, "close(): the kernel sends our FIN");
     closing_report_passive(&s->n, &local, &peer);
+}
+
+#define FIN_TIMEOUT "net.ipv4.tcp_fin_timeout"
+
+int set_fin_timeout(struct server *s)
+{
+    s->fin_timeout_err = -1;
+    if (lab_netns_is_host() == 0) {
+        /* A namespace made by `ip netns add` outlives the run: put it back. */
+        if (lab_sysctl_restore_on_exit() < 0)
+            lab_fail_errno(&s->n, errno, "installing the sysctl restore");
+        if (lab_sysctl_change(FIN_TIMEOUT, s->fin_timeout, &s->fin_timeout_old) == 0) {
+            s->fin_timeout_err = 0;
+            return 0;
+        }
+        s->fin_timeout_err = errno;
+        s->fin_timeout_old = s->fin_timeout; /* what we asked for, to say so */
+    } else if (s->fin_timeout_given) {
+        return lab_usage_error(s->cli.prog,
+                               "refusing to change " FIN_TIMEOUT " outside a private network "
+                               "namespace: run both programs in one, or leave out --fin-timeout");
+    }
+    if (lab_sysctl_read(FIN_TIMEOUT, &s->fin_timeout) < 0)
+        lab_fail_errno(&s->n, errno, "sysctl net.ipv4.tcp_fin_timeout");
+    /* We hold CLOSE_WAIT until the client's FIN_WAIT2 has timed out: a timer
+     * of the kernel's timer wheel, which may fire up to an eighth late. */
+    if (s->fin_timeout * 1000 * 9 / 8 + 500 > s->cli.timeout_ms)
+        return lab_usage_error(s->cli.prog,
+                               FIN_TIMEOUT " stays %ld s here: waiting that out (and the "
+                                           "timer's slack) could outlast --timeout %d ms; "
+                                           "raise --timeout, or run both programs in a "
+                                           "private network namespace",
+                               s->fin_timeout, s->cli.timeout_ms);
+    return 0;
+}
+
+void say_fin_timeout(const struct server *s)
+{
+    if (s->fin_timeout_err == 0) {
+        lab_say(&s->n,
+                "before listen: sysctl net.ipv4.tcp_fin_timeout %ld -> %ld (private namespace)",
+                s->fin_timeout_old, s->fin_timeout);
+        lab_explain(&s->n, "The client shares this namespace's value on loopback: its orphaned");
+        lab_explain(&s->n, "FIN_WAIT2 will last %ld s, not a minute. The old value comes back at",
+                    s->fin_timeout);
+        lab_explain(&s->n, "exit.");
+    } else if (s->fin_timeout_err < 0) {
+        lab_say(&s->n, "sysctl net.ipv4.tcp_fin_timeout stays %ld s: the host's namespace",
+                s->fin_timeout);
+        lab_explain(&s->n, "This lab changes sysctls only in a private network namespace; the");
+        lab_explain(&s->n, "lesson runs with the kernel's value, %ld s of waiting.",
+                    s->fin_timeout);
+    } else {
+        lab_say_errno(&s->n, s->fin_timeout_err,
+                      "sysctl net.ipv4.tcp_fin_timeout -> %ld: refused, stays %ld s",
+                      s->fin_timeout_old, s->fin_timeout);
+    }
 }

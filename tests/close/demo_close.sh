@@ -95,6 +95,16 @@ write-after-close)
     expect_order "$S" 'read\(\) -> 18 bytes "before your close\\n"' 'close\(\)' \
         'connection gone, Tcp OutRsts \+1 +state=CLOSE'
     ;;
+fin-timeout)
+    expect_order "$S" 'sysctl net\.ipv4\.tcp_fin_timeout [0-9]+ -> 1 \(private namespace\)' \
+        'read\(\) -> 0: EOF +state=CLOSE_WAIT' 'client.s end .* +state=FIN_WAIT2 timer=' \
+        'client.s end is gone; ours is still here +state=CLOSE_WAIT' 'shutdown\(SHUT_WR\)' \
+        'answered with RST +state=CLOSE +errno=ECONNRESET'
+    expect_order "$C" 'orphaned.* +state=FIN_WAIT2 timer=(0\.[0-9]+|1\.000)s' \
+        'FIN_WAIT2 gone after [0-9]+ ms, no TIME_WAIT +state=CLOSE' \
+        'Tcp OutRsts \+1: the server.s late FIN found no socket +state=CLOSE'
+    expect_no_line "$C" 'state=TIME_WAIT'
+    ;;
 *)
     fail "unknown scenario $scenario"
     ;;
