@@ -6,7 +6,9 @@
  * data queued before an RST still being readable, SO_LINGER {1,0} leaving no
  * TIME_WAIT, an orphaned FIN_WAIT2, connect() on a connected TCP socket
  * (EISCONN; AF_UNSPEC disconnects with RST and allows a new connect), and a
- * write() after the server's close (it works; the next one fails: EPIPE).
+ * write() after the server's close (it works; the next one fails: EPIPE),
+ * and a TIME_WAIT that ACKs the server's FIN again when its first ACK was
+ * lost, its 60 s starting over.
  * This file parses, connects and dispatches; each scenario is a function of
  * its own name in client/<name>.c.
  *
@@ -46,6 +48,7 @@ static const struct play {
     {"large-transfer", large_transfer},
     {"write-after-close", write_after_close},
     {"fin-timeout", fin_timeout},
+    {"lost-ack", lost_ack},
 };
 /* clang-format on */
 

@@ -7,7 +7,8 @@
  * leak, a peer that disconnects with connect(AF_UNSPEC) and comes back, the
  * RST a closed socket answers a late write() with, and a close so late that
  * the client's orphaned FIN_WAIT2 has timed out (net.ipv4.tcp_fin_timeout,
- * set only in a private network namespace).
+ * set only in a private network namespace), and a LAST_ACK that loses the
+ * client's ACK and sends its FIN again.
  * This file parses, listens, accepts and dispatches; each scenario is a
  * function of its own name in server/<name>.c.
  *
@@ -46,6 +47,7 @@ static const struct play {
     {"large-transfer", large_transfer},
     {"write-after-close", write_after_close},
     {"fin-timeout", fin_timeout},
+    {"lost-ack", lost_ack},
 };
 /* clang-format on */
 

@@ -40,6 +40,10 @@ const struct close_scenario close_scenarios[] = {
      "server closes too late: the client's orphaned FIN_WAIT2\n"
      "ends after --fin-timeout s, no TIME_WAIT; the server's late\n"
      "FIN draws an RST"},
+    {"lost-ack", FIRST("goodbye\n"), 0,
+     "the client's last ACK is lost (the server drops it): LAST_ACK\n"
+     "sends its FIN again; the client's TIME_WAIT ACKs it again\n"
+     "and its 60 s timer restarts"},
 };
 
 #define COUNT (sizeof close_scenarios / sizeof close_scenarios[0])

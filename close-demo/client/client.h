@@ -46,5 +46,6 @@ int reconnect(struct client *c);
 int large_transfer(struct client *c);
 int write_after_close(struct client *c);
 int fin_timeout(struct client *c);
+int lost_ack(struct client *c);
 
 #endif

@@ -68,5 +68,6 @@ int reconnect(struct server *s);
 int large_transfer(struct server *s);
 int write_after_close(struct server *s);
 int fin_timeout(struct server *s);
+int lost_ack(struct server *s);
 
 #endif

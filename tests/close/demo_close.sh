@@ -105,6 +105,14 @@ fin-timeout)
         'Tcp OutRsts \+1: the server.s late FIN found no socket +state=CLOSE'
     expect_no_line "$C" 'state=TIME_WAIT'
     ;;
+lost-ack)
+    expect_order "$S" 'read\(\) -> 0: EOF +state=CLOSE_WAIT' 'SO_ATTACH_FILTER.* +state=CLOSE_WAIT' \
+        'shutdown\(SHUT_WR\): our FIN goes out +state=LAST_ACK' \
+        'our FIN again \(retransmission [0-9]+\).* +state=LAST_ACK timer=' \
+        'SO_DETACH_FILTER.* +state=LAST_ACK' 'LAST_ACK over after [0-9]+ retransmissions.* +state=CLOSE'
+    expect_order "$C" 'sock_diag: +state=TIME_WAIT timer=(59|60)\.[0-9]+s \(time-wait\)' \
+        'timer restarted \(else [0-9]+\.[0-9]+s\): +state=TIME_WAIT timer=(59|60)\.[0-9]+s'
+    ;;
 *)
     fail "unknown scenario $scenario"
     ;;

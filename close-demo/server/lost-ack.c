@@ -1,0 +1,118 @@
+/* lost-ack, the server's half: we are the passive closer and lose the
+ * client's final ACK (a socket filter drops everything that arrives), so we
+ * stay in LAST_ACK and send our FIN again. The client's TIME_WAIT is still
+ * there to ACK it (claim C19); once we hear again, LAST_ACK ends.
+ * Partner: close-client --scenario lost-ack */
+#define _DEFAULT_SOURCE /* SO_ATTACH_FILTER, SO_DETACH_FILTER: Linux options */
+#include <errno.h>
+#include <sys/socket.h>
+#if defined(__linux__)
+#include <linux/filter.h>
+#endif
+
+#include "closing.h"
+#include "lab_diag.h"
+#include "lab_fail.h"
+#include "lab_kstat.h"
+#include "lab_sock.h"
+#include "lab_step.h"
+#include "lab_tcpstate.h"
+#include "lab_watch.h"
+#include "server.h"
+
+/* drop_all 1: a classic BPF filter whose program returns 0, so every segment
+ * for this socket is discarded before TCP sees it; 0: the filter removed.
+ * 0, or -1 with errno. */
+static int filter_input(int fd, int drop_all)
+{
+#if defined(__linux__)
+    if (drop_all) {
+        static struct sock_filter drop[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+        struct sock_fprog prog = {.len = 1, .filter = drop};
+        return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+    }
+    int unused = 0;
+    return setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused);
+#else
+    (void)fd;
+    (void)drop_all;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* Wait in LAST_ACK until our FIN has been sent again; say so with the timer
+ * of the next retransmission. */
+static void await_retransmission(const struct server *s)
+{
+    struct lab_endpoint local, peer;
+    closing_note_tuple(&s->n, s->conn, &local, &peer);
+    long long deadline = lab_now_ms() + s->cli.timeout_ms;
+    struct lab_backoff pace = {0};
+    unsigned retrans = 0;
+    while (lab_tcp_state_of_fd(s->conn) == LAB_TCP_LAST_ACK &&
+           lab_tcp_total_retrans(s->conn, &retrans) == 0 && retrans == 0 &&
+           lab_ms_left(deadline) > 0)
+        lab_backoff_pause(&pace, -1);
+    if (lab_tcp_state_of_fd(s->conn) != LAB_TCP_LAST_ACK)
+        lab_fail_fd(&s->n, s->conn, "LAST_ACK ended while we heard nothing");
+    if (retrans == 0)
+        lab_fail_errno(&s->n, ETIMEDOUT, "waiting for our FIN's retransmission");
+    struct lab_conn c;
+    if (lab_diag_find((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss, &c) != 1)
+        lab_fail_errno(&s->n, errno, "sock_diag lookup of our LAST_ACK");
+    lab_say_conn(&s->n, &c, "our FIN again (retransmission %u): no ACK reached us:", retrans);
+    lab_explain(&s->n, "LAST_ACK waits for the ACK of our FIN and sends the FIN again each");
+    lab_explain(&s->n, "time the retransmission timer runs out (the timer above, doubling");
+    lab_explain(&s->n, "each time). The client's TIME_WAIT is still there to answer it;");
+    lab_explain(&s->n, "without TIME_WAIT our FIN would draw an RST (claim C20).");
+}
+
+int lost_ack(struct server *s)
+{
+    read_to_eof(s);
+    lab_step(&s->n, s->cli.step, "setsockopt(SO_ATTACH_FILTER): hear nothing any more");
+    if (filter_input(s->conn, 1) < 0)
+        lab_fail_errno(&s->n, errno, "setsockopt(SO_ATTACH_FILTER)");
+    lab_say_fd(&s->n, s->conn, "setsockopt(SO_ATTACH_FILTER): from now on we hear nothing");
+    lab_explain(&s->n, "A socket filter that returns 0 discards every segment for this socket");
+    lab_explain(&s->n, "before TCP sees it: a network that loses what the client sends us.");
+
+    lab_step(&s->n, s->cli.step, "shutdown(SHUT_WR): our FIN");
+    if (shutdown(s->conn, SHUT_WR) < 0)
+        lab_fail_errno(&s->n, errno, "shutdown(SHUT_WR)");
+    lab_say_fd(&s->n, s->conn, "shutdown(SHUT_WR): our FIN goes out");
+    lab_explain(&s->n, "The same FIN as close() sends, but we keep the fd to lift the filter");
+    lab_explain(&s->n, "later. The client ACKs our FIN at once and enters TIME_WAIT; the ACK");
+    lab_explain(&s->n, "is lost, so we stay in LAST_ACK.");
+    await_retransmission(s);
+
+    lab_step(&s->n, s->cli.step, "setsockopt(SO_DETACH_FILTER): hear the client again");
+    if (filter_input(s->conn, 0) < 0)
+        lab_fail_errno(&s->n, errno, "setsockopt(SO_DETACH_FILTER)");
+    lab_say_fd(&s->n, s->conn, "setsockopt(SO_DETACH_FILTER): we hear the client again");
+    long limit = 500;
+    (void)lab_sysctl_read("net.ipv4.tcp_invalid_ratelimit", &limit);
+    lab_explain(&s->n, "Our next FIN meets the client's TIME_WAIT, whose ACK now gets through.");
+    lab_explain(&s->n, "It may take one more: TIME_WAIT answers such repeats at most once");
+    lab_explain(&s->n, "per net.ipv4.tcp_invalid_ratelimit = %ld ms.", limit);
+    int state;
+    if (lab_wait_fd_state(s->conn, ~LAB_STATE_BIT(LAB_TCP_LAST_ACK), s->cli.timeout_ms, &state) < 0)
+        lab_fail_errno(&s->n, errno, "waiting for the end of LAST_ACK");
+    int err = 0;
+    socklen_t len = sizeof err;
+    unsigned retrans = 0;
+    if (getsockopt(s->conn, SOL_SOCKET, SO_ERROR, &err, &len) < 0 ||
+        lab_tcp_total_retrans(s->conn, &retrans) < 0)
+        lab_fail_errno(&s->n, errno, "getsockopt(SO_ERROR, TCP_INFO)");
+    if (err != 0) {
+        lab_say_errno(&s->n, err, "our FIN drew an RST: the client kept no TIME_WAIT  state=%s",
+                      lab_tcp_state_name(state));
+        return 1;
+    }
+    lab_say_fd(&s->n, s->conn, "LAST_ACK over after %u retransmissions of our FIN: it is ACKed",
+               retrans);
+    lab_explain(&s->n, "The client's TIME_WAIT did its job: it kept the connection's last");
+    lab_explain(&s->n, "state, so a FIN sent again got its ACK again, not an RST.");
+    return 0;
+}
