@@ -99,6 +99,9 @@ mismatch)
     mismatch reconnect half-close
     mismatch close-wait-leak graceful
     mismatch linger0 server-first
+    mismatch write-after-close lost-ack
+    mismatch lost-ack fin-timeout
+    mismatch fin-timeout write-after-close
     ;;
 trickle)
     # A client that sends a byte every 50 ms: --timeout (500 ms) bounds the
