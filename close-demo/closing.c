@@ -74,15 +74,37 @@ static void explain_active_state(const struct lab_narrator *n, const struct lab_
     }
 }
 
-void closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint *local,
-                          const struct lab_endpoint *peer, int timeout_ms)
+/* The namespace's count of RSTs sent, when the active close began. */
+static unsigned long long rsts_at_close;
+static int rsts_known;
+
+int closing_rst_ended_time_wait(const struct lab_narrator *n)
 {
+    unsigned long long now;
+    if (!rsts_known || lab_netstat_read("Tcp", "OutRsts", &now) < 0 || now == rsts_at_close)
+        return 0;
+    lab_say(n, "sock_diag: our TIME_WAIT is gone: an RST ended it (Tcp OutRsts +%llu here)",
+            now - rsts_at_close);
+    lab_explain(n, "TIME-WAIT assassination (RFC 1337). On a busy machine the peer's delayed");
+    lab_explain(n, "ACK of our FIN can leave after its own FIN; our TIME_WAIT answers that");
+    lab_explain(n, "stale ACK, the peer has no socket left and replies with RST, and Linux");
+    lab_explain(n, "(net.ipv4.tcp_rfc1337=0, the default) lets an in-window RST end a");
+    lab_explain(n, "TIME_WAIT. Rare; run the scenario again to see the usual story.");
+    return 1;
+}
+
+int closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint *local,
+                         const struct lab_endpoint *peer, int timeout_ms)
+{
+    rsts_known = lab_netstat_read("Tcp", "OutRsts", &rsts_at_close) == 0;
     struct lab_conn c;
     int rc =
         lab_watch_conn(n, (const struct sockaddr *)&local->ss, (const struct sockaddr *)&peer->ss,
                        LAB_STATE_BIT(LAB_TCP_TIME_WAIT), timeout_ms, explain_active_state, &c);
     if (rc == 1)
-        return;
+        return 0;
+    if (rc == 0 && closing_rst_ended_time_wait(n))
+        return 1;
     if (rc == 0)
         lab_say(n, "sock_diag: the connection vanished without TIME_WAIT (unexpected: the peer "
                    "reset it; does it run another scenario?)");

@@ -24,9 +24,15 @@ void closing_close_noting(const struct lab_narrator *n, int step, const char *wh
                           struct lab_endpoint *local, struct lab_endpoint *peer);
 
 /* After the active closer's close(): narrate, with explanations, each state
- * of local<->peer until TIME_WAIT. */
-void closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint *local,
-                          const struct lab_endpoint *peer, int timeout_ms);
+ * of local<->peer until TIME_WAIT: 0. 1 if it never came because an RST
+ * ended the connection (narrated: closing_rst_ended_time_wait); any other
+ * outcome is narrated and ends the program. */
+int closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint *local,
+                         const struct lab_endpoint *peer, int timeout_ms);
+
+/* After closing_watch_active: if this namespace sent an RST since (the only
+ * thing that ends a TIME_WAIT early, here), narrate it and return 1; else 0. */
+int closing_rst_ended_time_wait(const struct lab_narrator *n);
 
 /* After the passive closer's close(): report LAST_ACK if caught, or that it is gone. */
 void closing_report_passive(const struct lab_narrator *n, const struct lab_endpoint *local,
