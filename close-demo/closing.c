@@ -74,14 +74,18 @@ static void explain_active_state(const struct lab_narrator *n, const struct lab_
     }
 }
 
-/* The namespace's count of RSTs sent, when the active close began. */
-static unsigned long long rsts_at_close;
-static int rsts_known;
+/* The namespace's counts of RSTs sent and of TIME_WAITs made (TcpExt TW
+ * counts each when it is scheduled), when the active close began. */
+static unsigned long long rsts_at_close, tws_at_close;
+static int counts_known;
 
 int closing_rst_ended_time_wait(const struct lab_narrator *n)
 {
-    unsigned long long now;
-    if (!rsts_known || lab_netstat_read("Tcp", "OutRsts", &now) < 0 || now == rsts_at_close)
+    /* An RST alone could be the peer resetting the connection (another
+     * scenario); a TIME_WAIT made since, and then gone, was ended by one. */
+    unsigned long long now, tws;
+    if (!counts_known || lab_netstat_read("Tcp", "OutRsts", &now) < 0 || now == rsts_at_close ||
+        lab_netstat_read("TcpExt", "TW", &tws) < 0 || tws == tws_at_close)
         return 0;
     lab_say(n, "sock_diag: our TIME_WAIT is gone: an RST ended it (Tcp OutRsts +%llu here)",
             now - rsts_at_close);
@@ -96,7 +100,8 @@ int closing_rst_ended_time_wait(const struct lab_narrator *n)
 int closing_watch_active(const struct lab_narrator *n, const struct lab_endpoint *local,
                          const struct lab_endpoint *peer, int timeout_ms)
 {
-    rsts_known = lab_netstat_read("Tcp", "OutRsts", &rsts_at_close) == 0;
+    counts_known = lab_netstat_read("Tcp", "OutRsts", &rsts_at_close) == 0 &&
+                   lab_netstat_read("TcpExt", "TW", &tws_at_close) == 0;
     struct lab_conn c;
     int rc =
         lab_watch_conn(n, (const struct sockaddr *)&local->ss, (const struct sockaddr *)&peer->ss,
