@@ -64,8 +64,9 @@ static void explain_active_state(const struct lab_narrator *n, const struct lab_
     case LAB_TCP_TIME_WAIT:
         lab_explain(n, "The peer's FIN arrived and we ACKed it: TIME_WAIT. The timer is the");
         lab_explain(n, "kernel's fixed TCP_TIMEWAIT_LEN, 60 s, not a tunable '2 x MSL': Linux");
-        lab_explain(n, "has no MSL setting. It keeps the 4-tuple from being reused while old");
-        lab_explain(n, "segments may still arrive, and lets us re-ACK a retransmitted FIN.");
+        lab_explain(n, "has no MSL setting. Its two jobs: ACK the peer's FIN again if our ACK");
+        lab_explain(n, "is lost (claim C19), and keep old segments out of a new connection on");
+        lab_explain(n, "this 4-tuple; with timestamps Linux lets a new one take it sooner (C21).");
         lab_explain(n, "The fd is long gone: a small 'minisock' with no inode, which ss and "
                        "/proc/net/tcp list.");
         break;
