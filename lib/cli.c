@@ -50,15 +50,22 @@ void lab_cli_init(struct lab_cli *c, const char *prog, uint16_t port, int timeou
     c->timeout_ms = timeout_ms;
 }
 
+/* The one usage line, text already in the learner's language. " (try --help)"
+ * stays as it is: scripts/lib.sh finds it at the end of the line. */
+static int usage_line(const char *prog, const char *text)
+{
+    fprintf(stderr, "%s: %s (try --help)\n", prog, text);
+    return 2;
+}
+
 int lab_usage_error(const char *prog, const char *fmt, ...)
 {
     char text[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    vsnprintf(text, sizeof text, lab_tr(fmt), ap);
     va_end(ap);
-    fprintf(stderr, "%s: %s (try --help)\n", prog, text);
-    return 2;
+    return usage_line(prog, text);
 }
 
 /* Digits only, after one '-' if minus_ok: strtol alone would also take "+80"
@@ -288,7 +295,7 @@ int lab_cli_finish(struct lab_cli *c, int argc, char *const argv[], const char *
     }
     char err[160];
     if (lab_endpoint_resolve(c->host, c->port, socktype, ep, err, sizeof err) < 0) {
-        lab_usage_error(c->prog, "%s", err);
+        usage_line(c->prog, err); /* translated by lab_endpoint_resolve */
         return -1;
     }
     return 0;

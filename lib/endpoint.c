@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab_i18n.h"
+
 int lab_endpoint_resolve(const char *host, uint16_t port, int socktype, struct lab_endpoint *out,
                          char *err, size_t errlen)
 {
@@ -22,7 +24,7 @@ int lab_endpoint_resolve(const char *host, uint16_t port, int socktype, struct l
         host = literal;
     }
     if (*host == '\0') {
-        snprintf(err, errlen, "empty address");
+        snprintf(err, errlen, "%s", lab_tr("empty address"));
         return -1;
     }
 
@@ -37,8 +39,8 @@ int lab_endpoint_resolve(const char *host, uint16_t port, int socktype, struct l
     struct in_addr v4;
     if (strspn(host, "0123456789.") == strlen(host) && inet_pton(AF_INET, host, &v4) != 1) {
         snprintf(err, errlen,
-                 "bad address '%s' (not an IPv4 address: want four numbers from 0 to 255, "
-                 "like 127.0.0.1)",
+                 lab_tr("bad address '%s' (not an IPv4 address: want four numbers from 0 to "
+                        "255, like 127.0.0.1)"),
                  host);
         return -1;
     }
@@ -50,11 +52,11 @@ int lab_endpoint_resolve(const char *host, uint16_t port, int socktype, struct l
     struct addrinfo *res = NULL;
     int rc = getaddrinfo(host, service, &hints, &res);
     if (rc != 0 && (hints.ai_flags & AI_NUMERICHOST)) {
-        snprintf(err, errlen, "bad address '%s' (not an IPv6 address)", host);
+        snprintf(err, errlen, lab_tr("bad address '%s' (not an IPv6 address)"), host);
         return -1;
     }
     if (rc != 0) {
-        snprintf(err, errlen, "bad address '%s' (%s)", host, gai_strerror(rc));
+        snprintf(err, errlen, lab_tr("bad address '%s' (%s)"), host, gai_strerror(rc));
         return -1;
     }
     memset(out, 0, sizeof *out);

@@ -53,7 +53,7 @@ static _Noreturn void fail_unexpected(const struct lab_narrator *n, int fd, cons
     else
         snprintf(text, sizeof text, lab_tr("unexpected: %s"), what);
     if (fd >= 0)
-        lab_say_fd(n, fd, "%s", text);
+        lab_say_fd_raw(n, fd, "%s", text);
     else
         lab_say_raw(n, "%s", text);
     exit(1);

@@ -27,10 +27,15 @@ static int catalog_in(const char *dir)
     return n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0;
 }
 
-/* The catalog folder: beside the program first (a build's bin/../locale, an
- * installed bin/../share/locale), then the configured install folder. */
+/* The catalog folder: the environment's SOCKLAB_LOCALEDIR alone when set (a
+ * test's own catalog; no catalog there means English), else beside the
+ * program (a build's bin/../locale, an installed bin/../share/locale), then
+ * the configured install folder. */
 static const char *find_catalog(char *buf, size_t len)
 {
+    const char *told = getenv("SOCKLAB_LOCALEDIR");
+    if (told != NULL && *told != '\0')
+        return catalog_in(told) ? told : NULL;
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -51,6 +56,7 @@ static const char *find_catalog(char *buf, size_t len)
 
 int lab_i18n_init(void)
 {
+    have_catalog = 0;
     const char *msgs = setlocale(LC_MESSAGES, "");
     const char *language = getenv("LANGUAGE");
     if (msgs == NULL) {

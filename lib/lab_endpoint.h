@@ -16,7 +16,8 @@ struct lab_endpoint {
 #define LAB_ENDPOINT_STRLEN 80
 
 /* Resolve host (literal or name; NULL means loopback) and port for socktype
- * (SOCK_STREAM/SOCK_DGRAM) into out; 0, or -1 with a one-line reason in err. */
+ * (SOCK_STREAM/SOCK_DGRAM) into out; 0, or -1 with a one-line reason in err,
+ * in the learner's language (lab_tr). */
 int lab_endpoint_resolve(const char *host, uint16_t port, int socktype, struct lab_endpoint *out,
                          char *err, size_t errlen);
 

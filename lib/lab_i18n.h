@@ -13,7 +13,10 @@
 
 /* Choose the language as gettext does (LANGUAGE, then LC_ALL, LC_MESSAGES,
  * LANG; LANGUAGE=zh_CN works with LANG unset or C.UTF-8) and find the
- * catalog: the installed one, or the build's beside the program. Only
+ * catalog: the installed one, or the build's beside the program (the
+ * environment variable SOCKLAB_LOCALEDIR, when set, names the only folder
+ * looked in, laid out as DIR/zh_CN/LC_MESSAGES/socklab.mo: a hook for tests
+ * and for trying a catalog without installing it). Only
  * LC_MESSAGES and LC_CTYPE change (numbers keep their "." for the scripts);
  * translations come out in UTF-8. 1 if a catalog was found, 0 if not
  * (English), -1 with errno if the locale could not be set. */

@@ -8,12 +8,19 @@
 #include "lab_diag.h"
 #include "lab_narrate.h"
 
-/* Print an event line "<text>  state=NAME" with fd's current TCP state. */
+/* Print an event line "<text>  state=NAME" with fd's current TCP state; the
+ * format (an English msgid) is translated first (lab_tr). */
 void lab_say_fd(const struct lab_narrator *n, int fd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* lab_say_fd, but the format is not looked up in the catalog (its text was
+ * translated already, or it holds only tokens), as lab_say_raw. */
+void lab_say_fd_raw(const struct lab_narrator *n, int fd, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Print an event line "<text>  state=NAME ..." for a sock_diag entry, adding
- * its timer ("timer=59.996s (time-wait)") when one is armed. */
+ * its timer ("timer=59.996s (time-wait)", tokens all) when one is armed; the
+ * format is translated first (lab_tr). */
 void lab_say_conn(const struct lab_narrator *n, const struct lab_conn *c, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

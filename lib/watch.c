@@ -10,20 +10,34 @@
 #include "lab_sock.h"
 #include "lab_tcpstate.h"
 
-void lab_say_fd(const struct lab_narrator *n, int fd, const char *fmt, ...)
+/* "<text>  state=NAME" for fd, fmt already in the learner's language. */
+static void vsay_fd(const struct lab_narrator *n, int fd, const char *fmt, va_list ap)
 {
     int saved = errno;
     char text[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, lab_tr(fmt), ap);
-    va_end(ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     int state = lab_tcp_state_of_fd(fd);
     if (state < 0)
         lab_say_raw(n, "%s  state=? (TCP_INFO: %s)", text, lab_errno_name(errno));
     else
         lab_say_raw(n, "%s  state=%s", text, lab_tcp_state_name(state));
     errno = saved;
+}
+
+void lab_say_fd(const struct lab_narrator *n, int fd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay_fd(n, fd, lab_tr(fmt), ap);
+    va_end(ap);
+}
+
+void lab_say_fd_raw(const struct lab_narrator *n, int fd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay_fd(n, fd, fmt, ap);
+    va_end(ap);
 }
 
 static const char *timer_name(int timer)
@@ -42,6 +56,16 @@ static const char *timer_name(int timer)
     }
 }
 
+/* "<text>  state=NAME [timer=...]" for c, text already in the learner's language. */
+static void say_conn_text(const struct lab_narrator *n, const struct lab_conn *c, const char *text)
+{
+    if (c->timer == LAB_TIMER_NONE)
+        lab_say_raw(n, "%s  state=%s", text, lab_tcp_state_name(c->state));
+    else
+        lab_say_raw(n, "%s  state=%s timer=%u.%03us (%s)", text, lab_tcp_state_name(c->state),
+                    c->expires_ms / 1000, c->expires_ms % 1000, timer_name(c->timer));
+}
+
 void lab_say_conn(const struct lab_narrator *n, const struct lab_conn *c, const char *fmt, ...)
 {
     char text[768];
@@ -49,11 +73,7 @@ void lab_say_conn(const struct lab_narrator *n, const struct lab_conn *c, const 
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, lab_tr(fmt), ap);
     va_end(ap);
-    if (c->timer == LAB_TIMER_NONE)
-        lab_say_raw(n, "%s  state=%s", text, lab_tcp_state_name(c->state));
-    else
-        lab_say_raw(n, "%s  state=%s timer=%u.%03us (%s)", text, lab_tcp_state_name(c->state),
-                    c->expires_ms / 1000, c->expires_ms % 1000, timer_name(c->timer));
+    say_conn_text(n, c, text);
 }
 
 int lab_watch_wait(const struct sockaddr *local, const struct sockaddr *remote, unsigned mask,
@@ -96,7 +116,7 @@ int lab_watch_conn(const struct lab_narrator *n, const struct sockaddr *local,
     if (found <= 0)
         return found;
     for (;;) {
-        lab_say_conn(n, &c, "sock_diag:");
+        say_conn_text(n, &c, "sock_diag:"); /* a token: the kernel interface's name */
         if (note != NULL)
             note(n, &c);
         *last = c;
