@@ -167,33 +167,9 @@ static void check_said(FILE *out, const char *want, const char *what)
           "%s: said '%s', want one line ending '%s'", what, buf, want);
 }
 
-/* The child's half: every check of one language environment. */
-static void check_case(const struct lang_env *e)
+/* Every narration call: the text translated, the tokens after it as they are. */
+static void check_narration(const char *name, int zh)
 {
-    CHECK_SYS(unsetenv("LC_MESSAGES"));
-    CHECK_SYS(unsetenv("LC_NUMERIC"));
-    set_or_unset("LANGUAGE", e->language);
-    set_or_unset("LC_ALL", e->lc_all);
-    set_or_unset("LANG", e->lang);
-    set_or_unset("SOCKLAB_LOCALEDIR", e->localedir);
-    CHECK_SYS(setenv("SOCKLAB_CLOCK", "run", 1));
-    int rc = lab_i18n_init();
-    CHECK(rc == e->want_init, "%s: lab_i18n_init() = %d, want %d", e->name, rc, e->want_init);
-    int zh = e->chinese;
-
-    const char *hello = lab_tr("the kernel said hello");
-    CHECK(strcmp(hello, zh ? "内核打了个招呼" : "the kernel said hello") == 0,
-          "%s: lab_tr gave '%s'", e->name, hello);
-    CHECK(strcmp(lab_tr("no such msgid"), "no such msgid") == 0, "%s: unknown msgid changed",
-          e->name);
-
-    /* Numbers: LC_NUMERIC is never taken from the environment. */
-    char num[32];
-    snprintf(num, sizeof num, "%.3f", 1.5);
-    CHECK(strcmp(num, "1.500") == 0, "%s: %%.3f gave '%s'", e->name, num);
-    CHECK(strcmp(localeconv()->decimal_point, ".") == 0, "%s: decimal point '%s'", e->name,
-          localeconv()->decimal_point);
-
     FILE *out = tmpfile();
     CHECK(out != NULL, "tmpfile");
     struct lab_narrator n;
@@ -202,14 +178,14 @@ static void check_case(const struct lang_env *e)
 
     lab_say(&n, "took %.3f s", 1.5);
     read_back(out, buf, sizeof buf);
-    CHECK(strchr(buf, '.') == buf + 3, "%s: time column lost its '.': '%s'", e->name, buf);
+    CHECK(strchr(buf, '.') == buf + 3, "%s: time column lost its '.': '%s'", name, buf);
     CHECK(strstr(buf, zh ? "client  用时 1.500 秒\n" : "client  took 1.500 s\n") != NULL,
-          "%s: lab_say: '%s'", e->name, buf);
+          "%s: lab_say: '%s'", name, buf);
 
     lab_explain(&n, "why it did");
     read_back(out, buf, sizeof buf);
     CHECK(strcmp(buf + strspn(buf, " "), zh ? "原因如下\n" : "why it did\n") == 0,
-          "%s: lab_explain: '%s'", e->name, buf);
+          "%s: lab_explain: '%s'", name, buf);
 
     lab_say_raw(&n, "the kernel said hello");
     check_said(out, "client  the kernel said hello", "lab_say_raw");
@@ -219,7 +195,7 @@ static void check_case(const struct lang_env *e)
     read_back(out, buf, sizeof buf);
     CHECK(strstr(buf, zh ? "client  读取回复  errno=ECONNRESET ("
                          : "client  reading the reply  errno=ECONNRESET (") != NULL,
-          "%s: lab_say_errno: '%s'", e->name, buf);
+          "%s: lab_say_errno: '%s'", name, buf);
 
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     CHECK_SYS(fd);
@@ -251,7 +227,14 @@ static void check_case(const struct lang_env *e)
                "lab_step");
     close(fds[1]);
 
-    /* Usage lines: the text translated, " (try --help)" kept for the scripts. */
+    fclose(out);
+}
+
+/* A usage line (" (try --help)" kept for the scripts) and an address error
+ * written into the caller's buffer, both translated. */
+static void check_usage(const char *name, int zh)
+{
+    char buf[1024];
     fflush(stderr);
     FILE *err = tmpfile();
     CHECK(err != NULL, "tmpfile");
@@ -264,7 +247,7 @@ static void check_case(const struct lang_env *e)
     close(saved);
     read_back(err, buf, sizeof buf);
     CHECK(strcmp(buf, zh ? "p: 坏事 3 (try --help)\n" : "p: bad thing 3 (try --help)\n") == 0,
-          "%s: lab_usage_error: '%s'", e->name, buf);
+          "%s: lab_usage_error: '%s'", name, buf);
     fclose(err);
 
     /* An address error is written into the caller's buffer, translated. */
@@ -272,9 +255,38 @@ static void check_case(const struct lang_env *e)
     char why[160];
     CHECK(lab_endpoint_resolve("", 80, SOCK_STREAM, &ep, why, sizeof why) == -1,
           "empty address accepted");
-    CHECK(strcmp(why, zh ? "地址为空" : "empty address") == 0, "%s: resolve said '%s'", e->name,
-          why);
-    fclose(out);
+    CHECK(strcmp(why, zh ? "地址为空" : "empty address") == 0, "%s: resolve said '%s'", name, why);
+}
+
+/* The child's half: every check of one language environment. */
+static void check_case(const struct lang_env *e)
+{
+    CHECK_SYS(unsetenv("LC_MESSAGES"));
+    CHECK_SYS(unsetenv("LC_NUMERIC"));
+    set_or_unset("LANGUAGE", e->language);
+    set_or_unset("LC_ALL", e->lc_all);
+    set_or_unset("LANG", e->lang);
+    set_or_unset("SOCKLAB_LOCALEDIR", e->localedir);
+    CHECK_SYS(setenv("SOCKLAB_CLOCK", "run", 1));
+    int rc = lab_i18n_init();
+    CHECK(rc == e->want_init, "%s: lab_i18n_init() = %d, want %d", e->name, rc, e->want_init);
+    int zh = e->chinese;
+
+    const char *hello = lab_tr("the kernel said hello");
+    CHECK(strcmp(hello, zh ? "内核打了个招呼" : "the kernel said hello") == 0,
+          "%s: lab_tr gave '%s'", e->name, hello);
+    CHECK(strcmp(lab_tr("no such msgid"), "no such msgid") == 0, "%s: unknown msgid changed",
+          e->name);
+
+    /* Numbers: LC_NUMERIC is never taken from the environment. */
+    char num[32];
+    snprintf(num, sizeof num, "%.3f", 1.5);
+    CHECK(strcmp(num, "1.500") == 0, "%s: %%.3f gave '%s'", e->name, num);
+    CHECK(strcmp(localeconv()->decimal_point, ".") == 0, "%s: decimal point '%s'", e->name,
+          localeconv()->decimal_point);
+
+    check_narration(e->name, zh);
+    check_usage(e->name, zh);
 }
 
 int main(void)
