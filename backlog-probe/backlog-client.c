@@ -24,6 +24,7 @@
 #include "client/client.h"
 #include "lab_cli.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_narrate.h"
 #include "lab_sock.h"
 #include "probe.h"
@@ -44,44 +45,56 @@ static const struct scenario {
     int (*run)(struct client *c);
     long connections;         /* 0 = 2 * backlog + 1, from the listener (sock_diag) */
     long deadline_ms;
-    const char *paces_itself; /* why --send and --deadline have no use; NULL if they do */
+    const char *paces_itself; /* why --send and --deadline have no use (N_()); NULL if they do */
 } scenarios[] = {
     {"fill",         fill,         8,  2000, NULL},
     {"drain",        drain,        8,  3000, NULL},
     {"clamp",        clamp,        20, 2000, NULL},
     {"syn-queue",    syn_queue,    8,  2000, NULL},
     {"ack-overflow", ack_overflow, 0,  2000,
-     "it sends one byte on each connection itself, each wait bounded by --timeout"},
+     N_("it sends one byte on each connection itself, each wait bounded by --timeout")},
 };
 /* clang-format on */
 
 #define SCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
+/* --help, one msgid per paragraph or option (the option itself is part of
+ * its msgid, so a translation keeps the columns). */
 static void usage(void)
 {
-    printf("Usage: %s [OPTION]...\n"
-           "Open many connections at once and report what the listen queue did with\n"
-           "each one: completed, still in SYN_SENT (its SYN dropped), reset or refused.\n"
-           "The soft open-file limit is raised to the hard one when M needs it.\n\n"
-           "Options:\n"
-           "  -s, --scenario NAME  which scenario to play (default fill)\n"
-           "  -H, --host HOST      server address or name (default 127.0.0.1; ::1 for\n"
-           "                       IPv6)\n"
-           "  -p, --port PORT      server port (default %d)\n"
-           "      --connections M  connections to open (default 8; 20 for clamp;\n"
-           "                       ack-overflow: 2*backlog+1, read from the listener)\n"
-           "      --deadline MS    bound on the whole connect phase (default 2000;\n"
-           "                       3000 for drain; not for ack-overflow)\n"
-           "      --send           write one byte on each connection once it completes\n"
-           "                       (not for ack-overflow, which sends by itself)\n"
-           "  -t, --timeout MS     bound on each single wait (default %d)\n"
-           "      --step           wait for Enter before each state-changing call\n"
-           "  -q, --quiet          events only, no explanations\n"
-           "  -h, --help           this text\n\n%s\n"
-           "Example:\n"
-           "  terminal 1: backlog-server --scenario fill --backlog 4\n"
-           "  terminal 2: %s --scenario fill --connections 8\n",
-           PROG, PROBE_PORT, DEFAULT_TIMEOUT_MS, PROBE_SCENARIO_HELP, PROG);
+    printf(lab_tr("Usage: %s [OPTION]...\n"), PROG);
+    fputs(lab_tr("Open many connections at once and report what the listen queue did with\n"
+                 "each one: completed, still in SYN_SENT (its SYN dropped), reset or refused.\n"
+                 "The soft open-file limit is raised to the hard one when M needs it.\n"),
+          stdout);
+    fputs("\n", stdout);
+    fputs(lab_tr("Options:\n"), stdout);
+    fputs(lab_tr("  -s, --scenario NAME  which scenario to play (default fill)\n"), stdout);
+    fputs(lab_tr("  -H, --host HOST      server address or name (default 127.0.0.1; ::1 for\n"
+                 "                       IPv6)\n"),
+          stdout);
+    printf(lab_tr("  -p, --port PORT      server port (default %d)\n"), PROBE_PORT);
+    fputs(lab_tr("      --connections M  connections to open (default 8; 20 for clamp;\n"
+                 "                       ack-overflow: 2*backlog+1, read from the listener)\n"),
+          stdout);
+    fputs(lab_tr("      --deadline MS    bound on the whole connect phase (default 2000;\n"
+                 "                       3000 for drain; not for ack-overflow)\n"),
+          stdout);
+    fputs(lab_tr("      --send           write one byte on each connection once it completes\n"
+                 "                       (not for ack-overflow, which sends by itself)\n"),
+          stdout);
+    printf(lab_tr("  -t, --timeout MS     bound on each single wait (default %d)\n"),
+           DEFAULT_TIMEOUT_MS);
+    fputs(lab_tr("      --step           wait for Enter before each state-changing call\n"),
+          stdout);
+    fputs(lab_tr("  -q, --quiet          events only, no explanations\n"), stdout);
+    fputs(lab_tr("  -h, --help           this text\n"), stdout);
+    fputs("\n", stdout);
+    probe_print_scenarios();
+    fputs("\n", stdout);
+    fputs(lab_tr("Example:\n"), stdout);
+    printf(lab_tr("  terminal 1: %s\n"), "backlog-server --scenario fill --backlog 4");
+    printf(lab_tr("  terminal 2: %s\n"), "backlog-client --scenario fill --connections 8");
 }
 
 enum { OPT_CONNECTIONS = LAB_OPT_FIRST_PRIVATE, OPT_DEADLINE, OPT_SEND };
@@ -128,7 +141,8 @@ static int parse_args(struct client *c, const struct scenario **sc, int argc, ch
     /* An option the scenario would silently ignore is bad usage. */
     if ((*sc)->paces_itself != NULL && (c->send || c->deadline_ms != 0)) {
         lab_usage_error(PROG, "%s has no use in scenario %s (%s)",
-                        c->send ? "--send" : "--deadline", (*sc)->name, (*sc)->paces_itself);
+                        c->send ? "--send" : "--deadline", (*sc)->name,
+                        lab_tr((*sc)->paces_itself));
         return -1;
     }
     if (c->deadline_ms == 0)
@@ -164,7 +178,7 @@ static int make_room(long m, char *note, size_t notelen)
         if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
             return lab_usage_error(PROG, "cannot raise the open-file limit to %llu: %s",
                                    (unsigned long long)rl.rlim_max, strerror(errno));
-        snprintf(note, notelen, "raised the open-file limit from %llu to %llu",
+        snprintf(note, notelen, lab_tr("raised the open-file limit from %llu to %llu"),
                  (unsigned long long)old, (unsigned long long)rl.rlim_cur);
     }
     /* Each connection to one server address and port needs its own local port. */
@@ -202,8 +216,8 @@ int main(int argc, char *argv[])
     c.backlog_err = errno;
     if (c.connections == 0 && c.backlog < 0) {
         fprintf(stderr,
-                "%s: cannot see the listener's backlog: ack-overflow needs the server "
-                "in this network namespace\n",
+                lab_tr("%s: cannot see the listener's backlog: ack-overflow needs the server "
+                       "in this network namespace\n"),
                 PROG);
         return 1;
     }
@@ -214,9 +228,9 @@ int main(int argc, char *argv[])
         return rc;
 
     lab_narrator_init(&c.n, "client", c.cli.quiet, stdout);
-    lab_fail_context("server", c.cli.timeout_ms);
+    lab_fail_context(N_("server"), c.cli.timeout_ms);
     if (note[0])
-        lab_say(&c.n, "%s", note);
+        lab_say_raw(&c.n, "%s", note); /* translated by make_room */
     c.conns = calloc((size_t)c.m, sizeof *c.conns);
     c.pfd = calloc((size_t)c.m, sizeof *c.pfd);
     c.idx = calloc((size_t)c.m, sizeof *c.idx);

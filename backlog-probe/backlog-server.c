@@ -25,6 +25,7 @@
 #include "lab_backlog.h"
 #include "lab_cli.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_narrate.h"
 #include "probe.h"
 #include "server/server.h"
@@ -43,53 +44,73 @@ static const struct scenario {
     long backlog;            /* listen(fd, backlog) */
     enum accept_mode accept; /* and, for one-after, the delay and why it is needed */
     long accept_delay_ms;
-    const char *accept_why;
+    const char *accept_why;  /* N_(), said translated */
     long defer_accept;       /* TCP_DEFER_ACCEPT seconds, -1 = none */
     long somaxconn;          /* net.core.somaxconn to set, -1 = leave alone */
 } scenarios[] = {
-    {"fill",         fill,         4,    ACCEPT_NEVER,     0,   NULL,                -1, -1},
-    {"drain",        drain,        4,    ACCEPT_ONE_AFTER, 200, "it frees one slot", -1, -1},
-    {"clamp",        clamp,        1000, ACCEPT_NEVER,     0,   NULL,                -1, 16},
-    {"syn-queue",    syn_queue,    4,    ACCEPT_NEVER,     0,   NULL,                30, -1},
-    {"ack-overflow", ack_overflow, 2,    ACCEPT_NEVER,     0,   NULL,                30, -1},
+    {"fill",         fill,         4,    ACCEPT_NEVER,     0,   NULL,                    -1, -1},
+    {"drain",        drain,        4,    ACCEPT_ONE_AFTER, 200, N_("it frees one slot"), -1, -1},
+    {"clamp",        clamp,        1000, ACCEPT_NEVER,     0,   NULL,                    -1, 16},
+    {"syn-queue",    syn_queue,    4,    ACCEPT_NEVER,     0,   NULL,                    30, -1},
+    {"ack-overflow", ack_overflow, 2,    ACCEPT_NEVER,     0,   NULL,                    30, -1},
 };
 /* clang-format on */
 
 #define SCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
+/* --help, one msgid per paragraph or option (the option itself is part of
+ * its msgid, so a translation keeps the columns). */
 static void usage(void)
 {
-    printf("Usage: %s [OPTION]...\n"
-           "Listen with a given backlog and show what the kernel does with it: the\n"
-           "backlog it really grants, the accept queue as it fills (what `ss -lnt`\n"
-           "shows) and the kernel's overflow counters. The server ends by itself once\n"
-           "no client connection to its port is left.\n\n"
-           "Options:\n"
-           "  -s, --scenario NAME          which scenario to play (default fill)\n"
-           "  -b, --bind ADDR              address to listen on (default 127.0.0.1;\n"
-           "                               ::1 for IPv6)\n"
-           "  -p, --port PORT              port (default %d; 0 = let the kernel choose)\n"
-           "      --backlog N              listen(fd, N); negative means somaxconn\n"
-           "                               (default 4; 1000 for clamp, 2 for ack-overflow)\n"
-           "      --accept MODE            never, one-after:MS or all (default never;\n"
-           "                               one-after:200 for drain)\n"
-           "      --defer-accept SECS      set TCP_DEFER_ACCEPT (default 30 for syn-queue\n"
-           "                               and ack-overflow)\n"
-           "      --somaxconn N            set net.core.somaxconn before listen\n"
-           "                               (default 16 for clamp)             [namespace]\n"
-           "      --syncookies 0|1|2       set net.ipv4.tcp_syncookies        [namespace]\n"
-           "      --max-syn-backlog N      set net.ipv4.tcp_max_syn_backlog   [namespace]\n"
-           "      --abort-on-overflow 0|1  set net.ipv4.tcp_abort_on_overflow [namespace]\n"
-           "  -t, --timeout MS             bound on the whole run (default %d)\n"
-           "      --step                   wait for Enter before each state-changing call\n"
-           "  -q, --quiet                  events only, no explanations\n"
-           "  -h, --help                   this text\n\n"
-           "[namespace]: sysctls are changed only in a private network namespace, never\n"
-           "on the host (see backlog-probe/README.md).\n\n%s\n"
-           "Example:\n"
-           "  terminal 1: %s --scenario fill --backlog 4\n"
-           "  terminal 2: backlog-client --scenario fill --connections 8\n",
-           PROG, PROBE_PORT, DEFAULT_TIMEOUT_MS, PROBE_SCENARIO_HELP, PROG);
+    printf(lab_tr("Usage: %s [OPTION]...\n"), PROG);
+    fputs(lab_tr("Listen with a given backlog and show what the kernel does with it: the\n"
+                 "backlog it really grants, the accept queue as it fills (what `ss -lnt`\n"
+                 "shows) and the kernel's overflow counters. The server ends by itself once\n"
+                 "no client connection to its port is left.\n"),
+          stdout);
+    fputs("\n", stdout);
+    fputs(lab_tr("Options:\n"), stdout);
+    fputs(lab_tr("  -s, --scenario NAME          which scenario to play (default fill)\n"), stdout);
+    fputs(lab_tr("  -b, --bind ADDR              address to listen on (default 127.0.0.1;\n"
+                 "                               ::1 for IPv6)\n"),
+          stdout);
+    printf(lab_tr("  -p, --port PORT              port (default %d; 0 = let the kernel choose)\n"),
+           PROBE_PORT);
+    fputs(
+        lab_tr("      --backlog N              listen(fd, N); negative means somaxconn\n"
+               "                               (default 4; 1000 for clamp, 2 for ack-overflow)\n"),
+        stdout);
+    fputs(lab_tr("      --accept MODE            never, one-after:MS or all (default never;\n"
+                 "                               one-after:200 for drain)\n"),
+          stdout);
+    fputs(lab_tr("      --defer-accept SECS      set TCP_DEFER_ACCEPT (default 30 for syn-queue\n"
+                 "                               and ack-overflow)\n"),
+          stdout);
+    fputs(lab_tr("      --somaxconn N            set net.core.somaxconn before listen\n"
+                 "                               (default 16 for clamp)             [namespace]\n"),
+          stdout);
+    fputs(lab_tr("      --syncookies 0|1|2       set net.ipv4.tcp_syncookies        [namespace]\n"),
+          stdout);
+    fputs(lab_tr("      --max-syn-backlog N      set net.ipv4.tcp_max_syn_backlog   [namespace]\n"),
+          stdout);
+    fputs(lab_tr("      --abort-on-overflow 0|1  set net.ipv4.tcp_abort_on_overflow [namespace]\n"),
+          stdout);
+    printf(lab_tr("  -t, --timeout MS             bound on the whole run (default %d)\n"),
+           DEFAULT_TIMEOUT_MS);
+    fputs(lab_tr("      --step                   wait for Enter before each state-changing call\n"),
+          stdout);
+    fputs(lab_tr("  -q, --quiet                  events only, no explanations\n"), stdout);
+    fputs(lab_tr("  -h, --help                   this text\n"), stdout);
+    fputs("\n", stdout);
+    fputs(lab_tr("[namespace]: sysctls are changed only in a private network namespace, never\n"
+                 "on the host (see backlog-probe/README.md).\n"),
+          stdout);
+    fputs("\n", stdout);
+    probe_print_scenarios();
+    fputs("\n", stdout);
+    fputs(lab_tr("Example:\n"), stdout);
+    printf(lab_tr("  terminal 1: %s\n"), "backlog-server --scenario fill --backlog 4");
+    printf(lab_tr("  terminal 2: %s\n"), "backlog-client --scenario fill --connections 8");
 }
 
 enum {
@@ -109,7 +130,8 @@ static int parse_accept(struct server *s, const char *arg)
     } else if (strcmp(arg, "all") == 0) {
         s->accept = ACCEPT_ALL;
     } else if (strncmp(arg, "one-after:", 10) == 0) {
-        if (lab_cli_long(PROG, "accept delay", arg + 10, 0, 3600000, &s->accept_delay_ms) < 0)
+        const char *what = lab_tr("accept delay"); /* a part of a value, not an option */
+        if (lab_cli_long(PROG, what, arg + 10, 0, 3600000, &s->accept_delay_ms) < 0)
             return -1;
         s->accept = ACCEPT_ONE_AFTER;
     } else {
@@ -150,7 +172,7 @@ static int apply_presets(struct server *s, const struct scenario *sc)
 {
     if (sc->accept != ACCEPT_NEVER && s->accept_given && s->accept != sc->accept) {
         lab_usage_error(PROG, "--scenario %s needs --accept one-after:MS (%s)", sc->name,
-                        sc->accept_why);
+                        lab_tr(sc->accept_why));
         return -1;
     }
     if (sc->defer_accept > 0 && s->defer_accept == 0) {
@@ -220,7 +242,7 @@ int main(int argc, char *argv[])
         return 0;
     }
     lab_narrator_init(&s.n, "server", s.cli.quiet, stdout);
-    lab_fail_context("client", s.cli.timeout_ms);
+    lab_fail_context(N_("client"), s.cli.timeout_ms);
     int rc = server_change_sysctls(&s);
     if (rc != 0)
         return rc;

@@ -1,10 +1,36 @@
-/* What both ends of backlog-probe share: the counters they narrate, read
- * the way nstat reads them. */
+/* What both ends of backlog-probe share: the scenarios' help and the
+ * counters they narrate, read the way nstat reads them. */
 #include "probe.h"
 
 #include <stdio.h>
 
+#include "lab_i18n.h"
 #include "lab_kstat.h"
+
+/* Each scenario's name (a token: never translated) and what it shows; a
+ * second line of a text is indented to its column. */
+static const struct {
+    const char *name, *text;
+} scenario_help[] = {
+    {"fill", N_("backlog N, more than N+1 clients: N+1 complete, the rest wait\n"
+                "                in SYN_SENT, never ECONNREFUSED (C8, C9)\n")},
+    {"drain", N_("fill, then one accept(): a waiting client gets in when its\n"
+                 "                SYN is retransmitted, about 1 s later (C9)\n")},
+    {"clamp", N_("somaxconn lowered to 16: listen(1000) and listen(-1) get 16 (C8)\n")},
+    {"syn-queue", N_("TCP_DEFER_ACCEPT holds handshakes as requests: the SYN queue\n"
+                     "                is bounded by the backlog; cookies on or off (C10)\n")},
+    {"ack-overflow",
+     N_("data into a full queue: dropped, or RST with\n"
+        "                tcp_abort_on_overflow=1 (ECONNRESET, never ECONNREFUSED)\n")},
+};
+
+void probe_print_scenarios(void)
+{
+    /* TRANSLATORS: keep "Scenarios" first: scripts find the list by it. */
+    fputs(lab_tr("Scenarios (give both programs the same one):\n"), stdout);
+    for (size_t i = 0; i < sizeof scenario_help / sizeof scenario_help[0]; i++)
+        printf("  %-14s%s", scenario_help[i].name, lab_tr(scenario_help[i].text));
+}
 
 static const char *const counter_names[PROBE_NCOUNTERS] = {
     [PC_LISTEN_OVERFLOWS] = "ListenOverflows",

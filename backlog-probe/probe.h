@@ -8,17 +8,9 @@
 
 #define PROBE_PORT 19004
 
-#define PROBE_SCENARIO_HELP                                                                        \
-    "Scenarios (give both programs the same one):\n"                                               \
-    "  fill          backlog N, more than N+1 clients: N+1 complete, the rest wait\n"              \
-    "                in SYN_SENT, never ECONNREFUSED (C8, C9)\n"                                   \
-    "  drain         fill, then one accept(): a waiting client gets in when its\n"                 \
-    "                SYN is retransmitted, about 1 s later (C9)\n"                                 \
-    "  clamp         somaxconn lowered to 16: listen(1000) and listen(-1) get 16 (C8)\n"           \
-    "  syn-queue     TCP_DEFER_ACCEPT holds handshakes as requests: the SYN queue\n"               \
-    "                is bounded by the backlog; cookies on or off (C10)\n"                         \
-    "  ack-overflow  data into a full queue: dropped, or RST with\n"                               \
-    "                tcp_abort_on_overflow=1 (ECONNRESET, never ECONNREFUSED)\n"
+/* The scenarios' part of both programs' --help, in the learner's language:
+ * "Scenarios (give both programs the same one):" and one entry each. */
+void probe_print_scenarios(void);
 
 /* TcpExt counters of /proc/net/netstat, per network namespace; the first two
  * are always shown, the others when they moved. */

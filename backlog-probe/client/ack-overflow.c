@@ -18,6 +18,7 @@
 
 #include "client.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_sock.h"
 #include "lab_tcpstate.h"
 
@@ -67,7 +68,8 @@ static void await_first_byte(const struct client *c, struct conn *k,
     }
 }
 
-/* connect() conn i, waiting at most --timeout; a failure ends the run. */
+/* connect() conn i, waiting at most --timeout; a failure ends the run, named
+ * by role (N_(): said translated). */
 static void connect_one(struct client *c, long i, const char *role)
 {
     struct conn *k = &c->conns[i];
@@ -77,7 +79,7 @@ static void connect_one(struct client *c, long i, const char *role)
     if (k->fate == F_PENDING)
         k->err = ETIMEDOUT;
     if (k->fate != F_COMPLETED)
-        lab_fail_errno(&c->n, k->err, "conn %ld (%s): connect", i + 1, role);
+        lab_fail_errno(&c->n, k->err, "conn %ld (%s): connect", i + 1, lab_tr(role));
 }
 
 /* send() one byte on conn i and wait for its fate; -1 if send() failed. */
@@ -139,23 +141,23 @@ int ack_overflow(struct client *c)
     if (c->backlog < 0)
         lab_fail_errno(&c->n, c->backlog_err, "cannot see the listener's backlog (sock_diag)");
     long fillers = c->backlog + 1, victims = plan_victims(c, fillers);
-    client_step(c, "connect the victims");
+    client_step(c, N_("connect the victims"));
     for (long i = fillers; i < fillers + victims; i++) {
-        connect_one(c, i, "victim");
+        connect_one(c, i, N_("victim"));
         lab_say(&c->n, "conn %ld (victim): connect() done state=%s, nothing sent yet", i + 1,
                 lab_tcp_state_name(lab_tcp_state_of_fd(c->conns[i].fd)));
     }
     lab_explain(&c->n, "the server's kernel keeps each as a request (SYN_RECV): with");
     lab_explain(&c->n, "TCP_DEFER_ACCEPT the final ACK alone does not create a socket");
-    client_step(c, "connect the fillers and send on each");
+    client_step(c, N_("connect the fillers and send on each"));
     for (long i = 0; i < fillers; i++) {
-        connect_one(c, i, "filler");
+        connect_one(c, i, N_("filler"));
         (void)send_one(c, i, "f"); /* a failed send() is its fate, said next */
         lab_say(&c->n, "conn %ld (filler): sent 1 byte: %s", i + 1,
                 fate_text(&c->conns[i], text, sizeof text));
     }
     lab_say(&c->n, "the accept queue now holds backlog+1 = %ld: full", fillers);
-    client_step(c, "send one byte on each victim");
+    client_step(c, N_("send one byte on each victim"));
     for (long i = fillers; i < fillers + victims; i++) {
         if (send_one(c, i, "v") < 0) {
             lab_say_errno(&c->n, c->conns[i].err, "conn %ld (victim): send", i + 1);

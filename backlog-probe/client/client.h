@@ -73,7 +73,8 @@ struct round {
     long pending;
 };
 
-/* lab_step, with the wait for Enter kept out of every clock of the run. */
+/* lab_step, with the wait for Enter kept out of every clock of the run; what
+ * is an English msgid (N_() where it is written), said translated. */
 void client_step(struct client *c, const char *what);
 
 /* socket() and a non-blocking connect() for every connection, at once (after

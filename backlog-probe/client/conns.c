@@ -10,6 +10,7 @@
 
 #include "client.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_sock.h"
 #include "lab_step.h"
 #include "lab_tcpstate.h"
@@ -118,7 +119,7 @@ long count_fate(const struct client *c, enum fate f)
 
 void connect_all(struct client *c, struct round *r)
 {
-    client_step(c, "open the connections");
+    client_step(c, N_("open the connections"));
     r->t0 = lab_now_ms();
     r->drops0 = probe_counter(PC_LISTEN_DROPS);
     for (long i = 0; i < c->m; i++) {
@@ -168,6 +169,7 @@ long first_round(struct client *c, struct round *r)
         if (r->now - r->last_progress < SETTLE_MS && !accounted)
             continue;
         long completed = count_fate(c, F_COMPLETED);
+        /* TRANSLATORS: keep state=SYN_SENT: scripts/backlog-probe.sh snapshots on it. */
         lab_say(&c->n, "after %lld ms: %ld completed, %ld waiting in state=SYN_SENT",
                 r->now - r->t0, completed, r->pending);
         return completed;
@@ -180,35 +182,36 @@ const char *fate_text(const struct conn *c, char *buf, size_t len)
     const char *state = lab_tcp_state_name(lab_tcp_state_of_fd(c->fd));
     switch (c->fate) {
     case F_PENDING:
-        snprintf(buf, len, "still state=SYN_SENT: its SYN was dropped, it is retransmitting");
+        snprintf(buf, len,
+                 lab_tr("still state=SYN_SENT: its SYN was dropped, it is retransmitting"));
         break;
     case F_COMPLETED:
-        snprintf(buf, len, "completed state=%s: queued (or accepted) on the server", state);
+        snprintf(buf, len, lab_tr("completed state=%s: queued (or accepted) on the server"), state);
         break;
     case F_HALF_OPEN:
         snprintf(buf, len,
-                 "completed here state=%s, but the server holds only a request "
-                 "state=SYN_RECV",
+                 lab_tr("completed here state=%s, but the server holds only a request "
+                        "state=SYN_RECV"),
                  state);
         break;
     case F_REFUSED:
-        snprintf(buf, len, "refused errno=ECONNREFUSED");
+        snprintf(buf, len, lab_tr("refused errno=ECONNREFUSED"));
         break;
     case F_RESET:
-        snprintf(buf, len, "reset errno=ECONNRESET");
+        snprintf(buf, len, lab_tr("reset errno=ECONNRESET"));
         break;
     case F_TIMEDOUT:
-        snprintf(buf, len, "timed out errno=ETIMEDOUT");
+        snprintf(buf, len, lab_tr("timed out errno=ETIMEDOUT"));
         break;
     case F_QUEUED:
-        snprintf(buf, len, "byte acknowledged state=ESTABLISHED: queued on the server");
+        snprintf(buf, len, lab_tr("byte acknowledged state=ESTABLISHED: queued on the server"));
         break;
     case F_DROPPED:
-        snprintf(buf, len, "byte unacknowledged, still state=%s: silently dropped", state);
+        snprintf(buf, len, lab_tr("byte unacknowledged, still state=%s: silently dropped"), state);
         break;
     case F_ERROR:
     default:
-        snprintf(buf, len, "failed errno=%s", lab_errno_name(c->err));
+        snprintf(buf, len, lab_tr("failed errno=%s"), lab_errno_name(c->err));
         break;
     }
     return buf;

@@ -133,6 +133,7 @@ int report_outcome(struct client *c)
     }
     if (c->backlog >= 0)
         lab_say(&c->n,
+                /* TRANSLATORS: keep both numbers: scripts and their tests read them. */
                 "server side (sock_diag): %ld held in the accept queue or accepted, "
                 "%ld still requests state=SYN_RECV",
                 held, half_open);

@@ -132,7 +132,7 @@ int server_listen(struct server *s)
 
     char addr[LAB_ENDPOINT_STRLEN];
     lab_endpoint_format((struct sockaddr *)&s->bound.ss, addr, sizeof addr);
-    lab_say(&s->n, "listening on %s", addr);
+    lab_say_raw(&s->n, "listening on %s", addr); /* never translated: scripts read it */
     if (!lab_endpoint_is_loopback(&s->bound))
         lab_say(&s->n, "note: %s is not a loopback address: other machines can connect", addr);
     say_sysctls(s, somaxconn_hidden, somaxconn);
@@ -157,6 +157,6 @@ void server_say_syn_sysctls(const struct server *s)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         long v;
         if (lab_sysctl_read(names[i], &v) == 0)
-            lab_say(&s->n, "%s=%ld", names[i], v);
+            lab_say_raw(&s->n, "%s=%ld", names[i], v);
     }
 }

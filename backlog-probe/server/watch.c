@@ -15,6 +15,7 @@
 #include "lab_backlog.h"
 #include "lab_diag.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_sock.h"
 #include "lab_step.h"
 #include "lab_tcpstate.h"
@@ -85,8 +86,9 @@ static void queue_changed(struct watch *w)
     int full = w->queued > w->limit;
     /* Coalesce bursts: one line per 20 ms, but never skip "full". */
     if (full || w->queued < w->last_queued || w->now - w->last_print >= 20 || w->limit < 64) {
-        lab_say(n, "accept queue %u (Recv-Q), backlog %u (Send-Q)%s", w->queued, w->limit,
-                full ? ": FULL, new SYNs are dropped" : "");
+        /* TRANSLATORS: keep the word FULL: scripts/backlog-probe.sh snapshots on it. */
+        const char *why = full ? lab_tr(": FULL, new SYNs are dropped") : "";
+        lab_say(n, "accept queue %u (Recv-Q), backlog %u (Send-Q)%s", w->queued, w->limit, why);
         w->last_print = w->now;
     }
     if (full && w->accepted_total > 0 && !w->refilled_said) {
@@ -323,7 +325,8 @@ int server_watch(struct server *s, int lfd)
          * changing cannot keep the server alive for ever. */
         if (w.now - w.start > s->cli.timeout_ms) {
             lab_say(&s->n, "%s within --timeout %d ms, giving up errno=ETIMEDOUT",
-                    w.seen ? "clients still connected" : "no client came", s->cli.timeout_ms);
+                    lab_tr(w.seen ? N_("clients still connected") : N_("no client came")),
+                    s->cli.timeout_ms);
             return watch_end(&w, 1);
         }
         /* Pacing only: 1 ms while things change keeps the narration in order;
