@@ -23,7 +23,8 @@ partner() {
 
 n=0
 for prog in close-server close-client udp-server udp-client backlog-server backlog-client; do
-    mapfile -t help < <("$BIN/$prog" --help)
+    # The examples are read from the English text (in a Chinese run too).
+    mapfile -t help < <(LANGUAGE='' LC_ALL=C.UTF-8 "$BIN/$prog" --help)
     on=0
     for l in "${help[@]}"; do
         [[ $l == [Ee]xample* ]] && { on=1; continue; }
