@@ -26,6 +26,7 @@
 
 #include "client/client.h"
 #include "lab_cli.h"
+#include "lab_i18n.h"
 #include "lab_parse.h"
 #include "lab_ttl.h"
 
@@ -52,45 +53,61 @@ static const struct {
 };
 
 /* An option the chosen scenario never uses would be silently ignored: each
- * is refused with its line (%s: the scenario), in this order. */
+ * is refused with its line (%s: the scenario; lab_usage_error translates
+ * it), in this order. */
 static const struct {
     unsigned use;
     const char *refusal;
 } unused_options[] = {
-    {USES_TTL, "--ttl has no use in scenario %s (only ttl sends with it)"},
-    {USES_BENCH, "--count and --rounds have no use in scenario %s (only bench measures)"},
-    {USES_SECOND_PORT, "--second-port has no use in scenario %s (only reconnect, disconnect and "
-                       "filter talk to the server's second port)"},
+    {USES_TTL, N_("--ttl has no use in scenario %s (only ttl sends with it)")},
+    {USES_BENCH, N_("--count and --rounds have no use in scenario %s (only bench measures)")},
+    {USES_SECOND_PORT, N_("--second-port has no use in scenario %s (only reconnect, disconnect and "
+                          "filter talk to the server's second port)")},
 };
 
 enum { OPT_SECOND_PORT = LAB_OPT_FIRST_PRIVATE, OPT_TTL, OPT_COUNT, OPT_ROUNDS };
 
 static void usage(void)
 {
-    printf("Usage: %s [OPTION]...\n"
-           "A UDP client that shows, one scenario at a time, what connect() changes on a\n"
-           "UDP socket, and narrates every call with the addresses the kernel reports.\n\n"
-           "Options:\n"
-           "  -s, --scenario NAME   which story to play (default echo-unconnected)\n"
-           "  -H, --host HOST       server address or name (default 127.0.0.1; ::1 for "
-           "IPv6)\n"
-           "  -p, --port PORT       server port (default %d); refused-* and recverr aim at\n"
-           "                        a free port unless this is given\n"
-           "      --second-port P   the server's second socket (default --port + 1, %d)\n"
-           "      --ttl N           ttl: IP_TTL / IPV6_UNICAST_HOPS to send with (default "
-           "1);\n"
-           "                        a value the kernel refuses is a usage error\n"
-           "      --count N         bench: datagrams per measurement (default 100000)\n"
-           "      --rounds N        bench: measurements per method (default 5)\n"
-           "  -t, --timeout MS      bound on every wait for a datagram (default 1000)\n"
-           "      --step            wait for Enter before each connect() and send\n"
-           "  -q, --quiet           events only, no explanations\n"
-           "  -h, --help            this text\n\n%s\n"
-           "Exit status: 0 when the kernel did what the scenario teaches (an expected\n"
-           "ECONNREFUSED or time-out included), 1 when a call failed unexpectedly or the\n"
-           "kernel did something else, 2 on bad usage.\n\n"
-           "Example:\n  %s --scenario refused-connected --host ::1\n",
-           PROG, UDP_DEMO_PORT, UDP_DEMO_SECOND_PORT, UDP_SCENARIO_HELP, PROG);
+    printf(lab_tr("Usage: %s [OPTION]...\n"), PROG);
+    fputs(lab_tr("A UDP client that shows, one scenario at a time, what connect() changes on a\n"
+                 "UDP socket, and narrates every call with the addresses the kernel reports.\n"),
+          stdout);
+    fputs("\n", stdout);
+    fputs(lab_tr("Options:\n"), stdout);
+    fputs(lab_tr("  -s, --scenario NAME   which story to play (default echo-unconnected)\n"),
+          stdout);
+    fputs(lab_tr("  -H, --host HOST       server address or name (default 127.0.0.1; ::1 for "
+                 "IPv6)\n"),
+          stdout);
+    printf(lab_tr("  -p, --port PORT       server port (default %d); refused-* and recverr aim at\n"
+                  "                        a free port unless this is given\n"),
+           UDP_DEMO_PORT);
+    printf(lab_tr("      --second-port P   the server's second socket (default --port + 1, %d)\n"),
+           UDP_DEMO_SECOND_PORT);
+    fputs(lab_tr("      --ttl N           ttl: IP_TTL / IPV6_UNICAST_HOPS to send with (default "
+                 "1);\n"
+                 "                        a value the kernel refuses is a usage error\n"),
+          stdout);
+    fputs(lab_tr("      --count N         bench: datagrams per measurement (default 100000)\n"),
+          stdout);
+    fputs(lab_tr("      --rounds N        bench: measurements per method (default 5)\n"), stdout);
+    fputs(lab_tr("  -t, --timeout MS      bound on every wait for a datagram (default 1000)\n"),
+          stdout);
+    fputs(lab_tr("      --step            wait for Enter before each connect() and send\n"),
+          stdout);
+    fputs(lab_tr("  -q, --quiet           events only, no explanations\n"), stdout);
+    fputs(lab_tr("  -h, --help            this text\n"), stdout);
+    fputs("\n", stdout);
+    udp_print_scenarios();
+    fputs("\n", stdout);
+    fputs(lab_tr("Exit status: 0 when the kernel did what the scenario teaches (an expected\n"
+                 "ECONNREFUSED or time-out included), 1 when a call failed unexpectedly or the\n"
+                 "kernel did something else, 2 on bad usage.\n"),
+          stdout);
+    fputs("\n", stdout);
+    fputs(lab_tr("Example:\n"), stdout);
+    printf("  %s --scenario refused-connected --host ::1\n", PROG);
 }
 
 /* What the command line said, before the scenario is known. */
@@ -168,7 +185,7 @@ static int check_ttl(const struct client *c, const char *arg)
         return 0;
     lab_usage_error(PROG, "bad ttl '%s' (setsockopt(%s) says %s; the kernel takes %s)", arg,
                     lab_ttl_option(c->family), lab_errno_name(err),
-                    c->family == AF_INET6 ? "0 to 255, or -1" : "1 to 255, or -1");
+                    c->family == AF_INET6 ? lab_tr("0 to 255, or -1") : lab_tr("1 to 255, or -1"));
     return -1;
 }
 

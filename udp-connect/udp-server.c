@@ -22,20 +22,21 @@
 
 #include "lab_cli.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_step.h"
 #include "server/server.h"
 
 static const char *const PROG = "udp-server";
 
-/* What the server explains at the start of some scenarios. */
+/* What the server explains at the start of some scenarios (said translated). */
 static const char *const nothing_comes[] = {
-    "In this scenario the client aims at a port where nothing listens,",
-    "so this server should see no datagram at all.", NULL};
+    N_("In this scenario the client aims at a port where nothing listens,"),
+    N_("so this server should see no datagram at all."), NULL};
 static const char *const own_sink[] = {
-    "The bench sends to the client's own sink socket; this server", "should see no datagram.",
-    NULL};
+    N_("The bench sends to the client's own sink socket; this server"),
+    N_("should see no datagram."), NULL};
 static const char *const no_router[] = {
-    "On loopback no router stands between us, so even TTL 1 arrives.", NULL};
+    N_("On loopback no router stands between us, so even TTL 1 arrives."), NULL};
 
 /* The server's part in each scenario: how it answers, whether its client is
  * connected to --port (and so must get answers from there: --reply-from-other
@@ -62,32 +63,46 @@ enum { OPT_COUNT = LAB_OPT_FIRST_PRIVATE, OPT_REPLY_FROM_OTHER, OPT_OTHER_PORT, 
 
 static void usage(void)
 {
-    printf("Usage: %s [OPTION]...\n"
-           "A UDP echo server: recvfrom() each datagram, narrate the sender's address,\n"
-           "sendto() one answer back. Exits 0 once it has answered every datagram the\n"
-           "scenario's udp-client sends (at once where it sends this server none), after\n"
-           "--count datagrams, or when --timeout passes without a datagram after it\n"
-           "served some; 1 when none came at all.\n\n"
-           "Options:\n"
-           "  -s, --scenario NAME    which story to play (default echo-unconnected)\n"
-           "  -b, --bind ADDR        address to bind (default 127.0.0.1; ::1 for IPv6)\n"
-           "  -p, --port PORT        port of the first socket (default %d; 0 = kernel "
-           "picks)\n"
-           "      --reply-from-other answer every datagram from a second socket on\n"
-           "                         another port (the filter scenario turns it on; not\n"
-           "                         with echo-connected, reconnect or disconnect)\n"
-           "      --other-port PORT  port of the second socket (default: --port + 1, %d;\n"
-           "                         reconnect, disconnect, filter, --reply-from-other)\n"
-           "      --count N          exit after N datagrams (default: as many as the\n"
-           "                         scenario's client sends; 0: no limit)\n"
-           "      --keep-serving     serve one client after another, until --timeout\n"
-           "                         passes without a datagram (not with --count)\n"
-           "  -t, --timeout MS       exit after MS without a datagram (default 600000)\n"
-           "      --step             wait for Enter before each bind() and sendto()\n"
-           "  -q, --quiet            events only, no explanations\n"
-           "  -h, --help             this text\n\n%s\n"
-           "Example:\n  %s --scenario reconnect --bind ::1\n",
-           PROG, UDP_DEMO_PORT, UDP_DEMO_SECOND_PORT, UDP_SCENARIO_HELP, PROG);
+    printf(lab_tr("Usage: %s [OPTION]...\n"), PROG);
+    fputs(lab_tr("A UDP echo server: recvfrom() each datagram, narrate the sender's address,\n"
+                 "sendto() one answer back. Exits 0 once it has answered every datagram the\n"
+                 "scenario's udp-client sends (at once where it sends this server none), after\n"
+                 "--count datagrams, or when --timeout passes without a datagram after it\n"
+                 "served some; 1 when none came at all.\n"),
+          stdout);
+    fputs("\n", stdout);
+    fputs(lab_tr("Options:\n"), stdout);
+    fputs(lab_tr("  -s, --scenario NAME    which story to play (default echo-unconnected)\n"),
+          stdout);
+    fputs(lab_tr("  -b, --bind ADDR        address to bind (default 127.0.0.1; ::1 for IPv6)\n"),
+          stdout);
+    printf(lab_tr("  -p, --port PORT        port of the first socket (default %d; 0 = kernel "
+                  "picks)\n"),
+           UDP_DEMO_PORT);
+    fputs(lab_tr("      --reply-from-other answer every datagram from a second socket on\n"
+                 "                         another port (the filter scenario turns it on; not\n"
+                 "                         with echo-connected, reconnect or disconnect)\n"),
+          stdout);
+    printf(lab_tr("      --other-port PORT  port of the second socket (default: --port + 1, %d;\n"
+                  "                         reconnect, disconnect, filter, --reply-from-other)\n"),
+           UDP_DEMO_SECOND_PORT);
+    fputs(lab_tr("      --count N          exit after N datagrams (default: as many as the\n"
+                 "                         scenario's client sends; 0: no limit)\n"),
+          stdout);
+    fputs(lab_tr("      --keep-serving     serve one client after another, until --timeout\n"
+                 "                         passes without a datagram (not with --count)\n"),
+          stdout);
+    fputs(lab_tr("  -t, --timeout MS       exit after MS without a datagram (default 600000)\n"),
+          stdout);
+    fputs(lab_tr("      --step             wait for Enter before each bind() and sendto()\n"),
+          stdout);
+    fputs(lab_tr("  -q, --quiet            events only, no explanations\n"), stdout);
+    fputs(lab_tr("  -h, --help             this text\n"), stdout);
+    fputs("\n", stdout);
+    udp_print_scenarios();
+    fputs("\n", stdout);
+    fputs(lab_tr("Example:\n"), stdout);
+    printf("  %s --scenario reconnect --bind ::1\n", PROG);
 }
 
 /* What the command line said beyond struct server's fields. */
@@ -237,18 +252,19 @@ int main(int argc, char *argv[])
         return 0;
     }
     lab_narrator_init(&s.n, "server", s.cli.quiet, stdout);
-    lab_fail_context("client", s.cli.timeout_ms);
+    lab_fail_context(N_("client"), s.cli.timeout_ms);
 
     char a[LAB_ENDPOINT_STRLEN];
     struct lab_endpoint bound;
     s.fd = open_bound(&s, &s.bind_ep, &bound);
-    lab_say(&s.n, "listening on %s", lab_endpoint_str(&bound, a, sizeof a));
+    /* Raw: scripts and tests read this line in every language. */
+    lab_say_raw(&s.n, "listening on %s", lab_endpoint_str(&bound, a, sizeof a));
     if (!lab_endpoint_is_loopback(&bound))
         lab_say(&s.n, "note: %s is not loopback; other machines can reach this server", a);
     if (s.rule != ANSWER_ECHO)
         s.other_fd = open_second(&s, &bound);
     for (const char *const *line = presets[s.scenario].explain; line && *line; line++)
-        lab_explain(&s.n, "%s", *line);
+        lab_explain(&s.n, "%s", lab_tr(*line));
     explain_rule(&s);
     int rc = 0;
     if (s.count == 0 && !s.count_given && !s.keep_serving) {

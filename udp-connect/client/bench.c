@@ -16,12 +16,20 @@
 
 #include "client.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 
 enum { UNCONNECTED, CONNECTED, CONNECTED_SENDTO, METHODS };
-static const char *const method_names[METHODS] = {"unconnected sendto()", "connected send()",
-                                                  "connected sendto(addr)"};
+/* Said translated (lab_tr); padded to 24 bytes in the tables. */
+static const char *const method_names[METHODS] = {
+    N_("unconnected sendto()"), N_("connected send()"), N_("connected sendto(addr)")};
 
 static const char payload[32] = "bench";
+
+/* The word after a count, one or many, in the learner's language. */
+static const char *counted(long n, const char *one, const char *many)
+{
+    return lab_tr(n == 1 ? one : many);
+}
 
 static long long now_ns(const struct client *c)
 {
@@ -67,12 +75,14 @@ static void say_conditions(const struct client *c, const struct lab_endpoint *si
     if (uname(&un) < 0)
         snprintf(un.release, sizeof un.release, "(uname: %s)", lab_errno_name(errno));
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    /* TRANSLATORS: the words after the counts of rounds and of CPUs. */
+    const char *rounds = counted(c->rounds, N_("round"), N_("rounds"));
+    const char *cpus_word = counted(cpus, N_("CPU"), N_("CPUs"));
     lab_say(&c->n,
-            "conditions: %s to %s, %ld datagrams of %zu bytes per measurement, %d round%s "
-            "(the three methods one after another in each), Linux %s, %ld CPU%s online",
+            "conditions: %s to %s, %ld datagrams of %zu bytes per measurement, %d %s "
+            "(the three methods one after another in each), Linux %s, %ld %s online",
             c->family == AF_INET6 ? "IPv6" : "IPv4", lab_endpoint_str(sink_ep, a, sizeof a),
-            c->bench_count, sizeof payload, c->rounds, c->rounds == 1 ? "" : "s", un.release, cpus,
-            cpus == 1 ? "" : "s");
+            c->bench_count, sizeof payload, c->rounds, rounds, un.release, cpus, cpus_word);
 }
 
 /* Datagrams per second of --count sends with method m on fd. */
@@ -83,7 +93,7 @@ static double measure(const struct client *c, int m, int fd, const struct lab_en
     long long t0 = now_ns(c);
     for (long i = 0; i < c->bench_count; i++)
         if (sendto(fd, payload, sizeof payload, 0, to, tolen) < 0 && errno != EINTR)
-            lab_fail_errno(&c->n, errno, "%s", method_names[m]);
+            lab_fail_errno(&c->n, errno, "%s", lab_tr(method_names[m]));
     double secs = (double)(now_ns(c) - t0) / 1e9;
     return secs > 0 ? (double)c->bench_count / secs : 0;
 }
@@ -104,16 +114,17 @@ static void report(const struct client *c, double *rate, double *ratio)
         double *v = rate + m * rounds, med = median_of(v, rounds);
         double spread = med > 0 ? 100.0 * (v[rounds - 1] - v[0]) / med : 0;
         lab_say(&c->n, "median %-24s %10.0f datagrams/s  (min %.0f, max %.0f, spread %.0f%%)",
-                method_names[m], med, v[0], v[rounds - 1], spread);
+                lab_tr(method_names[m]), med, v[0], v[rounds - 1], spread);
     }
     if (!measured)
         return;
     for (int m = CONNECTED; m < METHODS; m++) {
         double *v = ratio + (m - 1) * rounds, med = median_of(v, rounds);
         lab_say(&c->n,
-                "ratio %s / unconnected sendto() = %.2f  (median of %d round%s; min %.2f, "
+                "ratio %s / unconnected sendto() = %.2f  (median of %d %s; min %.2f, "
                 "max %.2f)",
-                method_names[m], med, rounds, rounds == 1 ? "" : "s", v[0], v[rounds - 1]);
+                lab_tr(method_names[m]), med, rounds, counted(rounds, N_("round"), N_("rounds")),
+                v[0], v[rounds - 1]);
     }
     lab_explain(&c->n, "An unconnected sendto() makes the kernel look up the route for every");
     lab_explain(&c->n, "datagram; a connected send() reuses the route cached by connect().");
@@ -141,7 +152,8 @@ void bench(const struct client *c)
         for (int m = 0; m < METHODS; m++) {
             double *v = &rate[m * c->rounds + r];
             *v = measure(c, m, m == UNCONNECTED ? ufd : cfd, &sink_ep);
-            lab_say(&c->n, "round %d  %-24s %10.0f datagrams/s", r + 1, method_names[m], *v);
+            lab_say(&c->n, "round %d  %-24s %10.0f datagrams/s", r + 1, lab_tr(method_names[m]),
+                    *v);
         }
     }
     report(c, rate, rate + METHODS * c->rounds);

@@ -10,6 +10,7 @@
 #include "client.h"
 #include "lab_errqueue.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_mib.h"
 #include "lab_sock.h"
 #include "lab_step.h"
@@ -34,7 +35,8 @@ void say_local(const struct client *c, int fd, const char *note)
     char a[LAB_ENDPOINT_STRLEN];
     if (lab_endpoint_local(fd, &ep) < 0)
         lab_fail_errno(&c->n, errno, "getsockname()");
-    lab_say(&c->n, "getsockname() -> %s%s", lab_endpoint_str(&ep, a, sizeof a), note);
+    lab_say_raw(&c->n, "getsockname() -> %s%s", lab_endpoint_str(&ep, a, sizeof a),
+                *note ? lab_tr(note) : "");
 }
 
 void say_peer(const struct client *c, int fd)
@@ -43,7 +45,7 @@ void say_peer(const struct client *c, int fd)
     char a[LAB_ENDPOINT_STRLEN];
     if (lab_endpoint_peer(fd, &ep) < 0)
         lab_fail_errno(&c->n, errno, "getpeername()");
-    lab_say(&c->n, "getpeername() -> %s", lab_endpoint_str(&ep, a, sizeof a));
+    lab_say_raw(&c->n, "getpeername() -> %s", lab_endpoint_str(&ep, a, sizeof a));
 }
 
 void connect_to(const struct client *c, int fd, const struct lab_endpoint *to)
@@ -76,7 +78,7 @@ static ssize_t send_to(const struct client *c, int fd, const char *msg,
         snprintf(call, calllen, "sendto(%s, \"%s\")", lab_endpoint_str(to, a, sizeof a), text);
     else
         snprintf(call, calllen, "send(\"%s\")", text);
-    lab_step(&c->n, c->cli.step, to ? "sendto()" : "send()");
+    lab_step(&c->n, c->cli.step, to ? N_("sendto()") : N_("send()"));
     if (to)
         return sendto(fd, msg, len, 0, (const struct sockaddr *)&to->ss, to->len);
     return send(fd, msg, len, 0);
@@ -88,7 +90,7 @@ void send_text(const struct client *c, int fd, const char *msg, const struct lab
     ssize_t n = send_to(c, fd, msg, to, call, sizeof call);
     if (n < 0)
         lab_fail_errno(&c->n, errno, "%s", call);
-    lab_say(&c->n, "%s -> %zd", call, n);
+    lab_say_raw(&c->n, "%s -> %zd", call, n);
 }
 
 int try_send_text(const struct client *c, int fd, const char *msg, const struct lab_endpoint *to)
@@ -101,7 +103,7 @@ int try_send_text(const struct client *c, int fd, const char *msg, const struct 
         errno = err;
         return -1;
     }
-    lab_say(&c->n, "%s -> %zd", call, n);
+    lab_say_raw(&c->n, "%s -> %zd", call, n);
     return 0;
 }
 
@@ -132,7 +134,7 @@ void recv_reply(const struct client *c, int fd, struct lab_endpoint *from, const
 {
     /* ECONNREFUSED: an ICMP port unreachable came back, nobody listens. */
     if (recv_datagram(c, fd, from, c->cli.timeout_ms) < 0)
-        lab_fail(&c->n, "%s", silence);
+        lab_fail(&c->n, "%s", lab_tr(silence));
 }
 
 unsigned long long counter(const struct client *c, const char *group, const char *field)
@@ -157,6 +159,7 @@ int counter_rises(const struct client *c, const char *group, const char *field,
 void expect_filtered(const struct client *c, int fd, unsigned long long noports, const char *what)
 {
     int seen = counter_rises(c, "Udp", "NoPorts", noports, c->cli.timeout_ms, fd);
+    what = lab_tr(what);
     char buf[2048];
     ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
     if (n >= 0)
@@ -210,5 +213,5 @@ void recverr_on(const struct client *c, int fd)
     lab_step(&c->n, c->cli.step, "setsockopt(IP_RECVERR)");
     if (lab_recverr_on(fd, c->family) < 0)
         lab_fail_errno(&c->n, errno, "setsockopt(%s)", name);
-    lab_say(&c->n, "setsockopt(%s, 1) -> 0", name);
+    lab_say_raw(&c->n, "setsockopt(%s, 1) -> 0", name);
 }

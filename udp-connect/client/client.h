@@ -45,7 +45,7 @@ int new_socket(const struct client *c);
 /* close(fd). */
 void close_socket(const struct client *c, int fd);
 
-/* "getsockname() -> ADDR<note>". */
+/* "getsockname() -> ADDR<note>"; note ("" or " (why)") is an N_() text. */
 void say_local(const struct client *c, int fd, const char *note);
 
 /* "getpeername() -> ADDR". */
@@ -70,7 +70,7 @@ int try_send_text(const struct client *c, int fd, const char *msg, const struct 
 ssize_t recv_datagram(const struct client *c, int fd, struct lab_endpoint *from, int timeout_ms);
 
 /* recv_datagram for a reply that must come within --timeout; when none does,
- * "unexpected: <silence>" ends the program. */
+ * "unexpected: <silence>" (an N_() text) ends the program. */
 void recv_reply(const struct client *c, int fd, struct lab_endpoint *from, const char *silence);
 
 /* The client's family's counter group/field ("Udp", "NoPorts"). */
@@ -82,7 +82,8 @@ int counter_rises(const struct client *c, const char *group, const char *field,
                   unsigned long long before, int timeout_ms, int fd);
 
 /* The server sent fd a datagram from another port than fd's peer (Udp
- * NoPorts stood at noports before): show that fd never gets it. */
+ * NoPorts stood at noports before): show that fd never gets it (what, an
+ * N_() text, names that datagram). */
 void expect_filtered(const struct client *c, int fd, unsigned long long noports, const char *what);
 
 /* A target in *to where nothing listens (--port, or a port the kernel just

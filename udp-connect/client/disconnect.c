@@ -12,6 +12,7 @@
 
 #include "client.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_step.h"
 
 void disconnect(const struct client *c)
@@ -20,10 +21,10 @@ void disconnect(const struct client *c)
     int fd = connected_socket(c, &c->server);
     say_local(c, fd, "");
     send_text(c, fd, "while connected", NULL);
-    recv_reply(c, fd, NULL, "no reply (is udp-server --scenario disconnect running?)");
+    recv_reply(c, fd, NULL, N_("no reply (is udp-server --scenario disconnect running?)"));
     unsigned long long noports = counter(c, "Udp", "NoPorts");
     send_text(c, fd, UDP_ASK_OTHER, NULL);
-    expect_filtered(c, fd, noports, "the answer from the second port");
+    expect_filtered(c, fd, noports, N_("the answer from the second port"));
 
     struct sockaddr_storage unspec;
     memset(&unspec, 0, sizeof unspec);
@@ -44,11 +45,11 @@ void disconnect(const struct client *c)
     lab_explain(&c->n, "send() has no peer to send to; sendto() must name one again.");
 
     send_text(c, fd, "after disconnect", &c->server);
-    say_local(c, fd, " (a new port, bound by sendto)");
-    recv_reply(c, fd, NULL, "no echo after disconnecting");
+    say_local(c, fd, N_(" (a new port, bound by sendto)"));
+    recv_reply(c, fd, NULL, N_("no echo after disconnecting"));
     send_text(c, fd, UDP_ASK_OTHER, &c->server);
     struct lab_endpoint from;
-    recv_reply(c, fd, &from, "the filter was not lifted");
+    recv_reply(c, fd, &from, N_("the filter was not lifted"));
     close_socket(c, fd);
     if (!lab_endpoint_equal((struct sockaddr *)&from.ss, (struct sockaddr *)&c->second.ss))
         lab_fail(&c->n, "no datagram from the second port");

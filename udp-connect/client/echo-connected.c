@@ -6,12 +6,13 @@
  *   udp-client --scenario echo-connected
  */
 #include "client.h"
+#include "lab_i18n.h"
 
 void echo_connected(const struct client *c)
 {
     char a[LAB_ENDPOINT_STRLEN];
     int fd = new_socket(c);
-    say_local(c, fd, " (no port yet)");
+    say_local(c, fd, N_(" (no port yet)"));
     unsigned long long out0 = counter(c, "Udp", "OutDatagrams");
     unsigned long long in0 = counter(c, "Udp", "InDatagrams");
     connect_to(c, fd, &c->server);
@@ -24,12 +25,12 @@ void echo_connected(const struct client *c)
         lab_explain(&c->n, "(Other programs in this namespace sent UDP meanwhile.)");
     lab_explain(&c->n, "connect() on UDP sends nothing: no handshake, no datagram. It looks");
     lab_explain(&c->n, "up the route, picks our address and port, and records the peer.");
-    say_local(c, fd, " (chosen by connect)");
+    say_local(c, fd, N_(" (chosen by connect)"));
     lab_explain(&c->n, "Address from the route to the server, port from the free ones: both");
     lab_explain(&c->n, "fixed at connect() time, before any datagram left.");
     say_peer(c, fd);
     send_text(c, fd, "hello, connected", NULL);
-    recv_reply(c, fd, NULL, "no reply (is udp-server running?)");
+    recv_reply(c, fd, NULL, N_("no reply (is udp-server running?)"));
     close_socket(c, fd);
     lab_explain(&c->n, "send() needs no address: the peer %s is stored in the socket.",
                 lab_endpoint_str(&c->server, a, sizeof a));

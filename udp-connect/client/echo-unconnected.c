@@ -6,18 +6,19 @@
  *   udp-client --scenario echo-unconnected
  */
 #include "client.h"
+#include "lab_i18n.h"
 
 void echo_unconnected(const struct client *c)
 {
     char a[LAB_ENDPOINT_STRLEN], b[LAB_ENDPOINT_STRLEN];
     int fd = new_socket(c);
-    say_local(c, fd, " (no port yet)");
+    say_local(c, fd, N_(" (no port yet)"));
     send_text(c, fd, "hello, unconnected", &c->server);
-    say_local(c, fd, " (bound by sendto)");
+    say_local(c, fd, N_(" (bound by sendto)"));
     lab_explain(&c->n, "sendto() bound the socket to a free port first; the address stays the");
     lab_explain(&c->n, "wildcard, so each datagram's source address comes from its route.");
     struct lab_endpoint from;
-    recv_reply(c, fd, &from, "no reply (is udp-server running?)");
+    recv_reply(c, fd, &from, N_("no reply (is udp-server running?)"));
     close_socket(c, fd);
     lab_explain(&c->n, "The reply arrived although nothing was connected: the kernel delivers");
     lab_explain(&c->n, "by destination port, and this socket owns that port since sendto().");

@@ -11,6 +11,7 @@
 #include "client.h"
 #include "lab_errqueue.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 
 /* The ICMP errors this lab names, first match wins (code -1: any code). */
 static const struct icmp_error {
@@ -18,19 +19,22 @@ static const struct icmp_error {
     enum icmp_kind kind;
     const char *text;
 } icmp_errors[] = {
-    {SO_EE_ORIGIN_ICMP, 3, 3, ICMP_PORT_UNREACHABLE, "destination unreachable, port unreachable"},
-    {SO_EE_ORIGIN_ICMP, 3, 1, ICMP_OTHER, "destination unreachable, host unreachable"},
-    {SO_EE_ORIGIN_ICMP, 3, -1, ICMP_OTHER, "destination unreachable"},
-    {SO_EE_ORIGIN_ICMP, 11, 0, ICMP_TIME_EXCEEDED, "time exceeded in transit (TTL reached 0)"},
-    {SO_EE_ORIGIN_ICMP, 11, -1, ICMP_TIME_EXCEEDED, "time exceeded"},
-    {SO_EE_ORIGIN_ICMP6, 1, 4, ICMP_PORT_UNREACHABLE, "destination unreachable, port unreachable"},
-    {SO_EE_ORIGIN_ICMP6, 1, 3, ICMP_OTHER, "destination unreachable, address unreachable"},
-    {SO_EE_ORIGIN_ICMP6, 1, -1, ICMP_OTHER, "destination unreachable"},
-    {SO_EE_ORIGIN_ICMP6, 3, 0, ICMP_TIME_EXCEEDED, "time exceeded, hop limit exceeded in transit"},
-    {SO_EE_ORIGIN_ICMP6, 3, -1, ICMP_TIME_EXCEEDED, "time exceeded"},
+    {SO_EE_ORIGIN_ICMP, 3, 3, ICMP_PORT_UNREACHABLE,
+     N_("destination unreachable, port unreachable")},
+    {SO_EE_ORIGIN_ICMP, 3, 1, ICMP_OTHER, N_("destination unreachable, host unreachable")},
+    {SO_EE_ORIGIN_ICMP, 3, -1, ICMP_OTHER, N_("destination unreachable")},
+    {SO_EE_ORIGIN_ICMP, 11, 0, ICMP_TIME_EXCEEDED, N_("time exceeded in transit (TTL reached 0)")},
+    {SO_EE_ORIGIN_ICMP, 11, -1, ICMP_TIME_EXCEEDED, N_("time exceeded")},
+    {SO_EE_ORIGIN_ICMP6, 1, 4, ICMP_PORT_UNREACHABLE,
+     N_("destination unreachable, port unreachable")},
+    {SO_EE_ORIGIN_ICMP6, 1, 3, ICMP_OTHER, N_("destination unreachable, address unreachable")},
+    {SO_EE_ORIGIN_ICMP6, 1, -1, ICMP_OTHER, N_("destination unreachable")},
+    {SO_EE_ORIGIN_ICMP6, 3, 0, ICMP_TIME_EXCEEDED,
+     N_("time exceeded, hop limit exceeded in transit")},
+    {SO_EE_ORIGIN_ICMP6, 3, -1, ICMP_TIME_EXCEEDED, N_("time exceeded")},
 };
 
-/* What an entry's error is, in words and as a kind. */
+/* What an entry's error is, in the learner's words and as a kind. */
 static const char *icmp_describe(const struct lab_errqueue_entry *e, enum icmp_kind *kind)
 {
     *kind = ICMP_OTHER;
@@ -39,10 +43,11 @@ static const char *icmp_describe(const struct lab_errqueue_entry *e, enum icmp_k
         if (e->origin == known->origin && e->type == known->type &&
             (known->code < 0 || e->code == known->code)) {
             *kind = known->kind;
-            return known->text;
+            return lab_tr(known->text);
         }
     }
-    return e->origin == SO_EE_ORIGIN_LOCAL ? "raised by this host's own stack" : "other";
+    return e->origin == SO_EE_ORIGIN_LOCAL ? lab_tr("raised by this host's own stack")
+                                           : lab_tr("other");
 }
 
 const char *format_addr(const struct lab_endpoint *ep, char *buf)

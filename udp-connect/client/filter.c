@@ -10,6 +10,7 @@
 
 #include "client.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 
 void filter(const struct client *c)
 {
@@ -18,13 +19,13 @@ void filter(const struct client *c)
     int cfd = connected_socket(c, &c->server);
     unsigned long long noports = counter(c, "Udp", "NoPorts");
     send_text(c, cfd, "from the connected socket", NULL);
-    expect_filtered(c, cfd, noports, "the reply from the second port");
+    expect_filtered(c, cfd, noports, N_("the reply from the second port"));
 
     lab_say(&c->n, "socket 2: unconnected");
     int ufd = new_socket(c);
     struct lab_endpoint from;
     send_text(c, ufd, "from the unconnected socket", &c->server);
-    recv_reply(c, ufd, &from, "no reply (is udp-server --scenario filter running?)");
+    recv_reply(c, ufd, &from, N_("no reply (is udp-server --scenario filter running?)"));
     close_socket(c, ufd);
     lab_say(&c->n, "the reply came from %s although we sent to %s",
             lab_endpoint_str(&from, a, sizeof a), lab_endpoint_str(&c->server, b, sizeof b));
@@ -32,13 +33,14 @@ void filter(const struct client *c)
 
     lab_say(&c->n, "socket 1 again: sendto() another address while connected");
     noports = counter(c, "Udp", "NoPorts");
-    if (try_send_text(c, cfd, "sendto while connected", &c->second) < 0)
-        lab_fail(&c->n, "%s",
-                 errno == EISCONN ? "EISCONN: this kernel behaves like BSD"
-                                  : "sendto() another address failed");
+    if (try_send_text(c, cfd, "sendto while connected", &c->second) < 0) {
+        if (errno == EISCONN)
+            lab_fail(&c->n, "EISCONN: this kernel behaves like BSD");
+        lab_fail(&c->n, "sendto() another address failed");
+    }
     lab_explain(&c->n, "Linux lets a connected UDP socket sendto() any address, for that one");
     lab_explain(&c->n, "datagram; the BSDs refuse with EISCONN. The peer stays the same.");
-    expect_filtered(c, cfd, noports, "the answer to it");
+    expect_filtered(c, cfd, noports, N_("the answer to it"));
     say_peer(c, cfd);
     close_socket(c, cfd);
 }

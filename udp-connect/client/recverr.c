@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_sock.h"
 
 void recverr(const struct client *c)
@@ -27,8 +28,10 @@ void recverr(const struct client *c)
     struct pollfd p = {.fd = fd, .events = POLLIN, .revents = 0};
     if (poll(&p, 1, 0) < 0)
         lab_fail_errno(&c->n, errno, "poll()");
-    lab_say(&c->n, "poll(POLLIN) -> revents%s%s", p.revents & POLLIN ? " POLLIN" : "",
-            p.revents & POLLERR ? " POLLERR: an error is queued on the unconnected socket" : "");
+    lab_say_raw(&c->n, "poll(POLLIN) -> revents%s%s", p.revents & POLLIN ? " POLLIN" : "",
+                p.revents & POLLERR
+                    ? lab_tr(" POLLERR: an error is queued on the unconnected socket")
+                    : "");
     char buf[64];
     if (recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, NULL, NULL) >= 0 || errno != ECONNREFUSED)
         lab_fail(&c->n, "recvfrom() did not fail with ECONNREFUSED");

@@ -14,14 +14,15 @@
 
 #include "client.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_sock.h"
 #include "lab_step.h"
 #include "lab_ttl.h"
 
-/* What the field is called in narration. */
+/* What the field is called in narration, in the learner's language. */
 static const char *ttl_word(int family)
 {
-    return family == AF_INET6 ? "hop limit" : "TTL";
+    return family == AF_INET6 ? lab_tr("hop limit") : "TTL";
 }
 
 /* The values the kernel accepts, tried on a scratch socket. */
@@ -41,7 +42,7 @@ static void ttl_limits(const struct client *c)
             if (lab_ttl_get(fd, c->family, &got) < 0)
                 lab_fail_errno(&c->n, errno, "getsockopt(%s)", opt);
             lab_say(&c->n, "setsockopt(%s, %d) -> 0, getsockopt() reads %d%s", opt, v, got,
-                    v == -1 ? " (the system default)" : "");
+                    v == -1 ? lab_tr(" (the system default)") : "");
         }
         int want_ok = v == 255 || v == -1 || (v == 0 && v6);
         if ((rc == 0) != want_ok || (rc < 0 && err != EINVAL))
@@ -81,7 +82,7 @@ void ttl(const struct client *c)
     lab_step(&c->n, c->cli.step, "setsockopt(TTL)");
     if (lab_ttl_set(fd, c->family, c->ttl) < 0)
         lab_fail_errno(&c->n, errno, "setsockopt(TTL)");
-    lab_say(&c->n, "setsockopt(%s, %d) -> 0", lab_ttl_option(c->family), c->ttl);
+    lab_say_raw(&c->n, "setsockopt(%s, %d) -> 0", lab_ttl_option(c->family), c->ttl);
     recverr_on(c, fd);
     lab_explain(&c->n, "ICMP time exceeded is a 'soft' error: without IP_RECVERR the kernel");
     lab_explain(&c->n, "tells no UDP socket about it, connected or not.");
@@ -100,7 +101,7 @@ void ttl(const struct client *c)
     if (p.revents & POLLERR) {
         say_icmp(c, fd);
     } else {
-        recv_reply(c, fd, NULL, "the probe's answer went missing");
+        recv_reply(c, fd, NULL, N_("the probe's answer went missing"));
         lab_say(&c->n, "delivered with %s %d: the server answered", ttl_word(c->family), c->ttl);
         lab_explain(&c->n, "Only routers decrement the TTL. Loopback (or one link) has none, so");
         lab_explain(&c->n, "even TTL 1 arrives; aim --host at a machine some hops away, or see");

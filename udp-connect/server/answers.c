@@ -6,10 +6,12 @@
 #include <sys/socket.h>
 
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_step.h"
 #include "server.h"
 
-/* sendto(d's sender) from fd, narrated with what ("" or why this socket). */
+/* sendto(d's sender) from fd, narrated with what ("" or why this socket,
+ * translated already). */
 static void send_answer(struct server *s, int fd, const struct datagram *d, const char *what)
 {
     char from[LAB_ENDPOINT_STRLEN], to[LAB_ENDPOINT_STRLEN], text[160];
@@ -39,7 +41,7 @@ static void echo(struct server *s, int fd, const struct datagram *d)
 static void from_second(struct server *s, int fd, const struct datagram *d)
 {
     (void)fd;
-    send_answer(s, s->other_fd, d, " (from the second socket)");
+    send_answer(s, s->other_fd, d, lab_tr(" (from the second socket)"));
 }
 
 /* reconnect (C16), disconnect (C17): an echo, but a datagram that asks for it
@@ -54,8 +56,8 @@ static void other_if_asked(struct server *s, int fd, const struct datagram *d)
     }
     int other = fd == s->fd ? s->other_fd : s->fd;
     send_answer(s, other, d,
-                other == s->fd ? " (asked for: from the first socket)"
-                               : " (asked for: from the second socket)");
+                other == s->fd ? lab_tr(" (asked for: from the first socket)")
+                               : lab_tr(" (asked for: from the second socket)"));
     if (d->say && !s->explained_asked) {
         s->explained_asked = 1;
         lab_explain(&s->n, "A client connected to the port it sent to will never see this one:");

@@ -8,10 +8,18 @@
 #include <unistd.h>
 
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_sock.h"
 #include "server.h"
 
 #define SHOWN_PER_SECOND 10
+
+/* "datagram" or "datagrams" after a count, in the learner's language. */
+static const char *datagrams(long n)
+{
+    /* TRANSLATORS: the word after a count ("1 datagram", "2 datagrams"). */
+    return n == 1 ? lab_tr("datagram") : lab_tr("datagrams");
+}
 
 /* One line for the datagrams only counted in this window, then a new window. */
 static void say_hidden(struct server *s)
@@ -87,8 +95,8 @@ static int idle_end(struct server *s, long served)
         return 1;
     }
     say_hidden(s);
-    lab_say(&s->n, "no datagram for %d ms: exiting after %ld datagram%s", s->cli.timeout_ms, served,
-            served == 1 ? "" : "s");
+    lab_say(&s->n, "no datagram for %d ms: exiting after %ld %s", s->cli.timeout_ms, served,
+            datagrams(served));
     return 0;
 }
 
@@ -97,11 +105,11 @@ static void say_done(struct server *s, long served)
 {
     say_hidden(s);
     if (s->count_given) {
-        lab_say(&s->n, "served %ld datagram%s (--count): exiting", served, served == 1 ? "" : "s");
+        lab_say(&s->n, "served %ld %s (--count): exiting", served, datagrams(served));
         return;
     }
-    lab_say(&s->n, "answered %ld datagram%s, as many as a client of scenario %s sends: exiting",
-            served, served == 1 ? "" : "s", udp_scenario_names[s->scenario]);
+    lab_say(&s->n, "answered %ld %s, as many as a client of scenario %s sends: exiting", served,
+            datagrams(served), udp_scenario_names[s->scenario]);
     lab_explain(&s->n, "The exchange is over; --keep-serving would wait for the next client.");
 }
 
