@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# extract.sh [OUT.pot]: every translatable string of the programs and lib/
-# into a template (default: po/socklab.pot), with xgettext (Debian: gettext).
+# extract.sh [OUT.pot]: every translatable string of the programs, lib/ and
+# scripts/ into a template (default: po/socklab.pot), with xgettext (Debian: gettext).
 # A string is translatable where it is the text argument of a narration
 # call (lab_say, lab_explain, ...), of lab_tr, or marked with N_(). The
 # catalog check (tests/i18n) compares the template with po/zh_CN.po.
@@ -24,7 +24,22 @@ keywords=(
 )
 args=()
 for k in "${keywords[@]}"; do args+=("--keyword=$k"); done
-xgettext --language=C --from-code=UTF-8 --no-wrap --sort-by-file --add-comments=TRANSLATORS: \
-    --package-name=socklab --msgid-bugs-address="the socklab issue tracker" \
-    --default-domain=socklab \
-    "${args[@]}" -o "$out" "${sources[@]}"
+common=(--from-code=UTF-8 --no-wrap --sort-by-file --add-comments=TRANSLATORS:
+    --package-name=socklab --msgid-bugs-address="the socklab issue tracker"
+    --default-domain=socklab)
+xgettext --language=C "${common[@]}" "${args[@]}" -o "$out" "${sources[@]}"
+# The scripts (scripts/lib.sh): the first argument of sl_tr, sl_help,
+# sl_mark, sl_line, the messages (sl_say ...; lesson19.sh: bad), and in the
+# awk programs the argument of T("...") (their tables come from sl_awk_tr).
+# The scripts' formats are printf's: no $VAR in them is ever expanded
+# (no-sh-format); keep each %s in its place. -k: not xgettext's own shell
+# keywords (lib.sh runs gettext(1) itself).
+args=()
+for k in sl_tr sl_help sl_mark sl_line sl_say sl_die sl_usage_error sl_unavailable bad; do
+    args+=("--keyword=$k:1" "--flag=$k:1:no-sh-format")
+done
+mapfile -t sources < <(find scripts -name '*.sh' | LC_ALL=C sort)
+xgettext --join-existing --language=Shell -k "${common[@]}" "${args[@]}" -o "$out" "${sources[@]}"
+mapfile -t sources < <(find scripts -name '*.awk' | LC_ALL=C sort)
+xgettext --join-existing --language=awk "${common[@]}" --keyword=T:1 --flag=T:1:awk-format \
+    -o "$out" "${sources[@]}"

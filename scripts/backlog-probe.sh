@@ -13,29 +13,25 @@ sl_here=${BASH_SOURCE[0]%/*}
 source "$sl_here/lib.sh"
 
 usage() {
-    cat <<'TEXT'
-Usage: scripts/backlog-probe.sh [OPTION]...
+    sl_help "Usage: scripts/backlog-probe.sh [OPTION]...
 Run backlog-server and backlog-client (default scenario fill) in a private
 network namespace, stepping both with --step, and print:
   1. both sides' narration, merged by time and marked by side;
-  2. snapshots of `ss -lnt` (Recv-Q = accept queue, Send-Q = backlog) and
-     `nstat` (ListenOverflows/ListenDrops since the last one); with --detail
-     also `ss -tanoi` (every connection) and every counter that moved;
+  2. snapshots of \`ss -lnt\` (Recv-Q = accept queue, Send-Q = backlog) and
+     \`nstat\` (ListenOverflows/ListenDrops since the last one); with --detail
+     also \`ss -tanoi\` (every connection) and every counter that moved;
   3. the packets tcpdump saw on lo;
   4. a ladder diagram: every connection's SYNs, the SYN-ACKs that came
      back, the SYNs the full queue dropped, and the final ACKs after which
      ss still saw the server's request in SYN-RECV.
-Everything is kept in the run directory.
-
-TEXT
+Everything is kept in the run directory."
+    printf '\n'
     sl_common_help
-    cat <<'TEXT'
-
-Examples:
+    printf '\n'
+    sl_help "Examples:
   scripts/backlog-probe.sh
   scripts/backlog-probe.sh --server-arg --backlog --server-arg 2 --client-arg --connections --client-arg 5
-  scripts/backlog-probe.sh --scenario drain
-TEXT
+  scripts/backlog-probe.sh --scenario drain"
 }
 
 sl_parse_common "$@"
@@ -53,13 +49,15 @@ sl_enter_netns "$@"
 # nstat keeps its history in the run's temp dir (NSTAT_HISTORY, see lib.sh).
 if ((SL_DETAIL)); then
     sl_snapshot_part '$ ss -lnt' trim ss -lnt
-    sl_snapshot_part '$ nstat   (counters that moved since the previous snapshot)' kernel nstat
+    sl_tr '$ nstat   (counters that moved since the previous snapshot)'
+    sl_snapshot_part "$SL_TR" kernel nstat
 else
     # What answers the question: the listener's line (Recv-Q = accept queue,
     # Send-Q = backlog) and the queue's counters; each connection's line and
     # every other counter with --detail.
     SL_SS_ARGS=(-lnt)
-    sl_snapshot_part '$ nstat TcpExtListenOverflows TcpExtListenDrops ...   (the queues'"'"' counters that moved since the previous snapshot)' \
+    sl_tr "\$ nstat TcpExtListenOverflows TcpExtListenDrops ...   (the queues' counters that moved since the previous snapshot)"
+    sl_snapshot_part "$SL_TR" \
         kernel nstat TcpExtListenOverflows TcpExtListenDrops TcpExtTCPReqQFullDrop \
         TcpExtTCPReqQFullDoCookies TcpExtSyncookiesSent TcpExtTCPAbortOnData
 fi
@@ -69,4 +67,11 @@ SL_CONN_STATES=1
 # The client has no step between its connect phase and its final close: take
 # a snapshot (best effort) as soon as it reports what the queue did.
 SL_SNAP_ON='(completed|waiting in) .*state=SYN_SENT|FULL'
+if ((SL_ZH)); then
+    # The client's line in the learner's language: its words after the last
+    # count (taken as they are when they hold no regex character).
+    sl_tr 'after %lld ms: %ld completed, %ld waiting in state=SYN_SENT'
+    words=${SL_TR##*%ld }
+    [[ $words == "$SL_TR" || $words == *[][\.^\$*+?\(\)\{\}\|]* ]] || SL_SNAP_ON+="|$words"
+fi
 sl_pair_main backlog-server backlog-client "$SL_SERVER_PORT" 3000

@@ -12,28 +12,24 @@ sl_here=${BASH_SOURCE[0]%/*}
 source "$sl_here/lib.sh"
 
 usage() {
-    cat <<'EOF'
-Usage: scripts/close-demo.sh [OPTION]...
+    sl_help "Usage: scripts/close-demo.sh [OPTION]...
 Run close-server and close-client (default scenario graceful) in a private
 network namespace, stepping both with --step, and print:
   1. both sides' narration, merged by time and marked by side;
-  2. `ss -tano` snapshots (states and timers; --detail adds -i), each
+  2. \`ss -tano\` snapshots (states and timers; --detail adds -i), each
      under the step it was taken before;
   3. the packets tcpdump saw on lo;
   4. a ladder diagram: one arrow per segment, flags, seq/ack, length, and
      the TCP state each end entered.
 Everything is kept in the run directory (narration.txt, snapshots.txt,
-capture.pcap, packets.txt, ladder.txt, report.txt, each side's raw output).
-
-EOF
+capture.pcap, packets.txt, ladder.txt, report.txt, each side's raw output)."
+    printf '\n'
     sl_common_help
-    cat <<'EOF'
-
-Examples:
+    printf '\n'
+    sl_help "Examples:
   scripts/close-demo.sh
   scripts/close-demo.sh --scenario server-first --server-arg --reuseaddr
-  scripts/close-demo.sh --scenario linger0 --quiet --out /tmp/linger0
-EOF
+  scripts/close-demo.sh --scenario linger0 --quiet --out /tmp/linger0"
 }
 
 sl_parse_common "$@"

@@ -20,6 +20,18 @@
 # kernel's word can be compared. UDP datagrams and ICMP errors get an arrow
 # each, without states.
 
+# T(text): text in the learner's language, from the table the script passes
+# (-v tr=FILE, lines "msgid\037msgstr"; empty in English: text itself).
+# Translated text goes only where no column follows it, or is padded by its
+# display width (dpad): awk's length() counts bytes.
+function T(s) { return (s in trans) ? trans[s] : s }
+# dpad(s, w): s right-aligned in w columns, a CJK character counting 2.
+function dpad(s, w,    t, n) {
+    t = s
+    n = gsub(/[\200-\277]/, "", t) # UTF-8 continuation bytes: 2 per CJK character
+    return sprintf("%" (w + n / 2) "s", s)
+}
+
 function flagnames(f,    out, i, c, name) {
     out = ""
     for (i = 1; i <= length(f); i++) {
@@ -67,6 +79,10 @@ function addrow(t, dir, label, c) {
 }
 
 BEGIN {
+    while (tr != "" && (getline line < tr) > 0) {
+        i = index(line, "\037")
+        if (i) trans[substr(line, 1, i - 1)] = substr(line, i + 1)
+    }
     n = split(sports, sp, ",")
     for (i = 1; i <= n; i++) isserver[sp[i]] = 1
     ns = 0
@@ -206,9 +222,9 @@ $2 == "IP" || $2 == "IP6" {
         # unless data came first: with TCP_DEFER_ACCEPT the data decides.
         k = rcv == "server" ? snap_at(t) : 0
         if (k && defer && len == 0 && (c in firstdata) && firstdata[c] > t && firstdata[c] <= snap_t[k] + 0) {
-            rownote[r] = "SYN_RECV: TCP_DEFER_ACCEPT waits for data"
+            rownote[r] = T("SYN_RECV: TCP_DEFER_ACCEPT waits for data")
         } else if (rcv == "server" && srv_after(t, c) == "SYN-RECV") {
-            rownote[r] = "still SYN_RECV (ss)"
+            rownote[r] = T("still SYN_RECV (ss)")
             if (!(c in stillsyn)) { stillsyn[c] = 1; nstill++; stilllist = stilllist " :" c }
         } else enter(r, rcv, "ESTABLISHED", c)
     }
@@ -249,7 +265,7 @@ function cell(r, side,    st) {
 }
 
 END {
-    if (nrows == 0) { print "  (no segment between the client and the server in the capture)"; exit }
+    if (nrows == 0) { print T("  (no segment between the client and the server in the capture)"); exit }
     for (r = 1; r <= nrows; r++) {
         if (nconn > 1 && rowconn[r] != "") rowlabel[r] = ":" rowconn[r] " " rowlabel[r]
         if (length(rowlabel[r]) > maxlabel) maxlabel = length(rowlabel[r])
@@ -258,8 +274,8 @@ END {
     ctitle = "client " clientaddr
     # A port learnt from the first datagram had no server of ours: a closed
     # port, answered by the kernel itself.
-    stitle = (learned ? "closed port " : "server ") serveraddr (serverport != "" ? ":" serverport : "")
-    printf "%9s  %-13s %-" w "s  %s\n", "time", "", ctitle, stitle
+    stitle = (learned ? T("closed port") " " : "server ") serveraddr (serverport != "" ? ":" serverport : "")
+    printf "%s  %-13s %-" w "s  %s\n", dpad(T("time"), 9), "", ctitle, stitle
     for (r = 1; r <= nrows; r++) {
         lab = rowlabel[r]
         pad = w - length(lab) - 6
@@ -271,26 +287,33 @@ END {
         c = rowconn[r]
         if (issyn[r] && !answered[r]) {
             # Dropped by the server: answered later (a retransmission got in) or never.
-            if (c in synack) note = "(dropped: no SYN,ACK, no RST)"
-            else note = "(dropped: never answered)"
+            if (c in synack) note = T("(dropped: no SYN,ACK, no RST)")
+            else note = T("(dropped: never answered)")
             if (c in synack && !(c in droppedfirst)) { droppedfirst[c] = 1; ndf++; dflist = dflist " :" c }
             if (!(c in synack) && !(c in never)) { never[c] = 1; nnever++; nlist = nlist " :" c }
         }
         printf "%9.4f  %13s %-" w "s  %s\n", rowt[r], cell(r, "client"), arrow, note
     }
     if (ndf || nnever || nstill) print ""
-    if (ndf)
-        printf "  SYNs the server dropped (no SYN,ACK, no RST), then answered when the client sent\n  them again: %d connection(s) (%s).\n", ndf, substr(dflist, 2)
+    # One text per line (each line a msgid).
+    if (ndf) {
+        print T("  SYNs the server dropped (no SYN,ACK, no RST), then answered when the client sent")
+        printf T("  them again: %d connection(s) (%s).") "\n", ndf, substr(dflist, 2)
+    }
     if (nnever)
-        printf "  SYNs never answered, however often sent: %d connection(s) (%s).\n", nnever, substr(nlist, 2)
-    if (nstill)
-        printf "  Final ACKs the server did not act on: %d connection(s) (%s)\n  are ESTABLISHED on the client but still SYN_RECV on the server: ss listed\n  their request (SYN-RECV) after the ACK. The accept queue was full\n  (ListenOverflows), or TCP_DEFER_ACCEPT waits for data (TCPDeferAcceptDrop).\n", nstill, substr(stilllist, 2)
+        printf T("  SYNs never answered, however often sent: %d connection(s) (%s).") "\n", nnever, substr(nlist, 2)
+    if (nstill) {
+        printf T("  Final ACKs the server did not act on: %d connection(s) (%s)") "\n", nstill, substr(stilllist, 2)
+        print T("  are ESTABLISHED on the client but still SYN_RECV on the server: ss listed")
+        print T("  their request (SYN-RECV) after the ACK. The accept queue was full")
+        print T("  (ListenOverflows), or TCP_DEFER_ACCEPT waits for data (TCPDeferAcceptDrop).")
+    }
     if (!tcp) exit
     print ""
-    print "  Beside each arrow: the state that end entered with this segment, by TCP's"
-    if (nconn <= 1) print "  state machine; * = the program's own narration reported that state too."
-    else print "  state machine (connections told apart by the client's port)."
-    print "  seq/ack count from each side's first sequence number (SYN = 0)."
+    print T("  Beside each arrow: the state that end entered with this segment, by TCP's")
+    if (nconn <= 1) print T("  state machine; * = the program's own narration reported that state too.")
+    else print T("  state machine (connections told apart by the client's port).")
+    print T("  seq/ack count from each side's first sequence number (SYN = 0).")
     if (nconn == 1) ending()
 }
 
@@ -308,31 +331,31 @@ function lastnarrated(side,    i) {
 function ending(    i, side, c, st, p, t, msg) {
     for (c in seenconn) break
     print ""
-    print "  After the last segment (both programs have exited; no fd holds the socket):"
+    print T("  After the last segment (both programs have exited; no fd holds the socket):")
     for (i = 1; i <= 2; i++) {
         side = i == 1 ? "client" : "server"
         st = cur[c, side]; p = prev[c, side]; t = sprintf("%.4f", since[c, side])
         lastnarrated(side)
         if (st == "TIME_WAIT") {
-            msg = "TIME_WAIT -> CLOSED when its timer runs out: a fixed 60 s (TCP_TIMEWAIT_LEN)"
+            msg = T("TIME_WAIT -> CLOSED when its timer runs out: a fixed 60 s (TCP_TIMEWAIT_LEN)")
             if (last_st == "TIME_WAIT" && last_timer != "")
-                msg = msg sprintf(", %s s left at %.3f by its narration, so at about %.1f", last_timer, last_t, last_t + last_timer)
-            msg = msg "; the run does not wait"
+                msg = msg sprintf(T(", %s s left at %.3f by its narration, so at about %.1f"), last_timer, last_t, last_t + last_timer)
+            msg = msg T("; the run does not wait")
         } else if (st == "CLOSE" && byrst[c, side]) {
-            msg = (p == "" ? "" : p " -> ") "CLOSED at " t " by the RST: no TIME_WAIT"
+            msg = (p == "" ? "" : p " -> ") sprintf(T("CLOSED at %s by the RST: no TIME_WAIT"), t)
         } else if (st == "CLOSE" && p == "LAST_ACK") {
-            msg = "LAST_ACK -> CLOSED at " t ", when the ACK of its FIN arrived: the passive closer keeps no TIME_WAIT"
+            msg = sprintf(T("LAST_ACK -> CLOSED at %s, when the ACK of its FIN arrived: the passive closer keeps no TIME_WAIT"), t)
         } else if (st == "CLOSE") {
-            msg = (p == "" ? "" : p " -> ") "CLOSED at " t
+            msg = (p == "" ? "" : p " -> ") sprintf(T("CLOSED at %s"), t)
         } else if (st == "FIN_WAIT2") {
-            msg = "FIN_WAIT2 -> CLOSED after net.ipv4.tcp_fin_timeout (60 s by default) if the peer's FIN never comes"
-            if (last_st == "FIN_WAIT2" && last_timer != "") msg = msg sprintf(" (%s s left at %.3f by its narration)", last_timer, last_t)
+            msg = T("FIN_WAIT2 -> CLOSED after net.ipv4.tcp_fin_timeout (60 s by default) if the peer's FIN never comes")
+            if (last_st == "FIN_WAIT2" && last_timer != "") msg = msg sprintf(T(" (%s s left at %.3f by its narration)"), last_timer, last_t)
         } else if (st == "LAST_ACK") {
-            msg = "LAST_ACK -> CLOSED when the ACK of its FIN arrives (no ACK in the capture: the kernel resends the FIN until one comes or it gives up)"
+            msg = T("LAST_ACK -> CLOSED when the ACK of its FIN arrives (no ACK in the capture: the kernel resends the FIN until one comes or it gives up)")
         } else if (st == "FIN_WAIT1" || st == "CLOSING") {
-            msg = st ": its FIN is not ACKed in the capture; the kernel resends it until it is"
+            msg = st T(": its FIN is not ACKed in the capture; the kernel resends it until it is")
         } else if (st != "") {
-            msg = st " since " t ": the capture ends there"
+            msg = st sprintf(T(" since %s: the capture ends there"), t)
         } else continue
         printf "  %-7s %s\n", side, msg
     }

@@ -7,8 +7,13 @@
 set -euo pipefail
 here=${BASH_SOURCE[0]%/*}
 [[ $here == "${BASH_SOURCE[0]}" ]] && here=. # no fork for dirname
+# For its language (sl_tr, sl_help, sl_line) only.
+# shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
+source "$here/lib.sh"
 
 # question | title (the note's heading, then ours) | script | scenario
+# In Chinese, the title is the course's own heading: the translation of ours
+# (in TITLES_ZH, the msgids).
 QUESTIONS=(
     "1|如何理解 TCP 四次挥手 / How does the four-way close work?|close-demo.sh|graceful"
     "2|MSL 是分组在网络中存活的最长时间吗 / Is MSL a packet's lifetime, and what does TTL count?|ttl-hops.sh|"
@@ -19,9 +24,31 @@ QUESTIONS=(
     "7|UDP 套接字可以多次 connect 吗 / May a UDP socket connect more than once?|udp-connect.sh|reconnect"
 )
 
+# title_of N: set TITLE to question N's title in the learner's language.
+title_of() {
+    local title
+    IFS='|' read -r _ title _ _ <<<"${QUESTIONS[$1 - 1]}"
+    TITLE=$title
+    if ((SL_ZH)); then
+        sl_tr_load "${TITLES_ZH[@]}"
+        sl_tr "${TITLES_ZH[$1 - 1]}"
+        TITLE=$SL_TR
+    fi
+    return 0
+}
+# The seven titles in English (their msgids), marked for po/extract.sh.
+SL_MARKED=()
+sl_mark "How does the four-way close work?"
+sl_mark "Is MSL a packet's lifetime, and what does TTL count?"
+sl_mark "What does the listen backlog bound?"
+sl_mark "What do connect and disconnect do to a UDP socket?"
+sl_mark "Can an unconnected UDP socket learn of ICMP errors?"
+sl_mark "Why does an unconnected UDP client get the reply?"
+sl_mark "May a UDP socket connect more than once?"
+TITLES_ZH=("${SL_MARKED[@]}")
+
 usage() {
-    cat <<'TEXT'
-Usage: scripts/lesson19.sh N [OPTION]...
+    sl_help "Usage: scripts/lesson19.sh N [OPTION]...
        scripts/lesson19.sh --list
 Run the demonstration that answers question N (1 to 7) of lesson 19: one
 scenario of one of the lab's scripts, in a private network namespace, with
@@ -35,8 +62,7 @@ scenario is the question's, so --scenario is refused.
 Examples:
   scripts/lesson19.sh --list
   scripts/lesson19.sh 1
-  scripts/lesson19.sh 3 --quiet
-TEXT
+  scripts/lesson19.sh 3 --quiet"
 }
 
 # command_of N: set CMD to the script and its scenario arguments.
@@ -47,8 +73,13 @@ command_of() {
     [[ -z $scenario ]] || CMD+=(--scenario "$scenario")
 }
 
+# bad FORMAT [ARG...]: bad usage, one line (FORMAT is an msgid), exit 2.
 bad() {
-    printf 'lesson19.sh: %s (try --help)\n' "$1" >&2
+    local msg
+    sl_tr "$1"
+    # shellcheck disable=SC2059 # the format is the (translated) msgid
+    printf -v msg -- "$SL_TR" "${@:2}"
+    printf 'lesson19.sh: %s (try --help)\n' "$msg" >&2
     exit 2
 }
 
@@ -59,24 +90,24 @@ case ${1-} in
     ;;
 --list)
     for ((n = 1; n <= ${#QUESTIONS[@]}; n++)); do
-        IFS='|' read -r _ title _ _ <<<"${QUESTIONS[n - 1]}"
+        title_of "$n"
         command_of "$n"
-        printf '%d  %s\n     scripts/%s\n' "$n" "$title" "${CMD[*]}"
+        printf '%d  %s\n     scripts/%s\n' "$n" "$TITLE" "${CMD[*]}"
     done
     exit 0
     ;;
 [1-7]) ;;
-'') bad "which question? give a number from 1 to 7 (--list names them)" ;;
-*) bad "no question '$1': give a number from 1 to 7 (--list names them)" ;;
+'') bad 'which question? give a number from 1 to 7 (--list names them)' ;;
+*) bad "no question '%s': give a number from 1 to 7 (--list names them)" "$1" ;;
 esac
 n=$1
 shift
 for a in "$@"; do
     case $a in
-    -s | --scenario | --scenario=* | --scen*) bad "question $n has its own scenario: drop '$a'" ;;
+    -s | --scenario | --scenario=* | --scen*) bad "question %s has its own scenario: drop '%s'" "$n" "$a" ;;
     esac
 done
 command_of "$n"
-IFS='|' read -r _ title _ _ <<<"${QUESTIONS[n - 1]}"
-printf 'Lesson 19, question %d: %s\n' "$n" "$title"
+title_of "$n"
+sl_line 'Lesson 19, question %d: %s' "$n" "$TITLE"
 exec bash "$here/${CMD[0]}" "${CMD[@]:1}" "$@"

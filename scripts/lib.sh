@@ -55,6 +55,20 @@ esac
 { : 9>&1; } 2>/dev/null || exec >/dev/null
 : 9>&2 || exec 2>/dev/null # with fd 2 closed, the error message is lost with it
 
+# The learner's language, chosen as gettext (and the programs, lab_i18n.h)
+# choose it: LANGUAGE's first entry, else LC_ALL, LC_MESSAGES, LANG. Chinese
+# when it starts with zh. LC_ALL=C below would hide it from the programs, so
+# a Chinese choice is passed on in LANGUAGE (which they honour under C).
+# English costs nothing: no process is started and no text is looked up.
+SL_ZH=0
+sl_lang=${LANGUAGE:-}
+sl_lang=${sl_lang%%:*}
+[[ -n $sl_lang ]] || sl_lang=${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}
+if [[ $sl_lang == zh* ]]; then
+    SL_ZH=1
+    [[ -n ${LANGUAGE:-} ]] || export LANGUAGE=${sl_lang%%[.@]*}
+fi
+unset sl_lang
 export LC_ALL=C # tcpdump, awk and sort output, and $EPOCHREALTIME, in one format
 export SOCKLAB_CLOCK=run # the programs count from their start: the merge needs that
 # sl_abspath PATH: PATH made absolute and without ".", ".." and doubled
@@ -82,6 +96,137 @@ SL_NAME=${SL_NAME%.sh}
 SL_EXIT_UNAVAILABLE=77 # same code ctest uses for "skipped"
 SL_MARKER=.socklab-run # in a run folder: the files the run wrote
 
+# Translation (Chinese mode only): the scripts' texts are English msgids in
+# the programs' catalog (domain socklab, po/zh_CN.po; po/extract.sh lists
+# them: the first argument of sl_tr, sl_line, sl_say, sl_die,
+# sl_usage_error, sl_unavailable, and T("...") in the awk files), looked up
+# with gettext(1) (Debian: gettext-base), a batch of texts per process
+# start. The catalog is the one the programs use: SOCKLAB_LOCALEDIR alone
+# when set, else beside the programs (SOCKLAB_BIN/../locale or
+# ../share/locale), else an installed copy's share/locale, else the build's
+# <repo>/build/locale. No catalog or no gettext: English, silently.
+SL_TR_DIR=""
+declare -A SL_TR_CACHE=()
+sl_tr_find() {
+    local d dirs=()
+    if [[ -n ${SOCKLAB_LOCALEDIR:-} ]]; then
+        dirs=("$SOCKLAB_LOCALEDIR")
+    else
+        [[ -n ${SOCKLAB_BIN:-} ]] && dirs+=("$SOCKLAB_BIN/../locale" "$SOCKLAB_BIN/../share/locale")
+        [[ -f $SL_LIBDIR/installed.sh ]] && dirs+=("$SL_LIBDIR/../../locale")
+        dirs+=("$SL_REPO/build/locale")
+    fi
+    for d in "${dirs[@]}"; do
+        if [[ -f $d/zh_CN/LC_MESSAGES/socklab.mo ]]; then
+            SL_TR_DIR=$d
+            return 0
+        fi
+    done
+    return 1
+}
+if ((SL_ZH)); then
+    if ! command -v gettext >/dev/null || ! sl_tr_find; then SL_ZH=0; fi
+fi
+
+# sl_tr_load MSGID...: look up every MSGID not looked up yet, with one
+# gettext (-s translates each argument; a separator no text holds, \x1f,
+# goes between them), into SL_TR_CACHE.
+sl_tr_load() {
+    local m out part args=() ids=() sep=$'\x1f'
+    ((SL_ZH)) || return 0
+    for m in "$@"; do
+        [[ -n $m && -z ${SL_TR_CACHE[$m]+x} ]] || continue
+        ids+=("$m")
+        args+=("$m" "$sep")
+    done
+    ((${#ids[@]})) || return 0
+    out=$(LC_ALL=C.UTF-8 TEXTDOMAINDIR=$SL_TR_DIR gettext -d socklab -n -s -- "${args[@]}" 2>/dev/null) || out=""
+    for m in "${ids[@]}"; do
+        if [[ $out != *" $sep"* ]]; then
+            SL_TR_CACHE[$m]=$m # gettext failed: English
+            continue
+        fi
+        part=${out%%" $sep"*}
+        out=${out#*" $sep"}
+        out=${out# }
+        SL_TR_CACHE[$m]=$part
+    done
+}
+
+# sl_tr MSGID: MSGID in the learner's language, in SL_TR.
+sl_tr() {
+    SL_TR=$1
+    ((SL_ZH)) || return 0
+    [[ -n ${SL_TR_CACHE[$1]+x} ]] || sl_tr_load "$1"
+    SL_TR=${SL_TR_CACHE[$1]:-$1}
+}
+
+# sl_mark MSGID: add MSGID (a text translated where it is used) to
+# SL_MARKED; po/extract.sh finds it here.
+sl_mark() { SL_MARKED+=("$1"); }
+
+# sl_help TEXT: print TEXT (an msgid: a paragraph of a --help) translated,
+# and a newline.
+sl_help() {
+    sl_tr "$1"
+    printf '%s\n' "$SL_TR"
+}
+
+# sl_line FORMAT [ARG...]: print FORMAT (a printf format, an msgid)
+# translated, with ARGs, and a newline.
+sl_line() {
+    sl_tr "$1"
+    # shellcheck disable=SC2059 # the format is the (translated) msgid
+    printf -- "$SL_TR\n" "${@:2}"
+}
+
+# The texts a run prints at its end (sl_report), looked up with the awk
+# programs' ones, once, when the run starts (sl_setup_run).
+SL_TR_RUN=(
+    '[%s] before: %s   (t=%s)' '[%s] after: %s   (t=%s; the program did not wait)'
+    'after both programs exited   (t=%s)' 'after the last client exited   (t=%s)'
+    '== Narration (both sides, by time since the run started)' '[%s] exit status %s%s'
+    ' (stopped by the script once the client was done)' ' (stopped by the script after the last client)'
+    '== Kernel socket table, under the step that preceded each snapshot'
+    '== Packets on lo (tcpdump; seconds since the run started)' '== Ladder diagram (from the capture)'
+    '== Packets: none captured (tcpdump is not installed: apt-get install tcpdump)'
+    '== Ladder diagram: needs the capture, so none' 'Files: %s'
+    '== Narration (server on B, one client per TTL on A; seconds since the run started)'
+    '== Socket tables (ss -uan on A, then on B), under the step that preceded each'
+    '== Packets on each link (tcpdump; seconds since the run started)'
+    '== Ladder diagram (from the three captures)'
+)
+SL_AWK_FILES=(ladder.awk) # the awk programs of the run's report
+
+# sl_awk_tr AWKFILE...: for an awk program that prints text through its
+# function T("..."): in Chinese mode, look up every such text of the files
+# (with SL_TR_RUN, one gettext) and write the table the program loads (-v
+# tr=FILE: lines of "msgid\x1fmsgstr"), in SL_AWK_TR; in English,
+# SL_AWK_TR is empty.
+sl_awk_tr() {
+    local f l re ids=()
+    SL_AWK_TR=""
+    ((SL_ZH)) || return 0
+    re='T\("([^"\\]*)"\)'
+    for f in "$@"; do
+        local -a lines=()
+        mapfile -t lines <"$f"
+        for l in "${lines[@]}"; do
+            while [[ $l =~ $re ]]; do
+                ids+=("${BASH_REMATCH[1]}")
+                l=${l/"${BASH_REMATCH[0]}"/}
+            done
+        done
+    done
+    sl_tr_load "${SL_TR_RUN[@]}" "${ids[@]}"
+    SL_AWK_TR="$SL_TMP/tr.awk.txt"
+    {
+        for l in "${ids[@]}"; do
+            printf '%s\x1f%s\n' "$l" "${SL_TR_CACHE[$l]:-$l}"
+        done
+    } >"$SL_AWK_TR"
+}
+
 # Set by the options (sl_parse_common).
 SL_OUT=""         # --out DIR
 SL_SCENARIO=""    # --scenario NAME
@@ -97,18 +242,42 @@ SL_DRY_RUN=0      # --dry-run: check everything, start nothing
 SL_DETAIL=0       # --detail: snapshots with every ss detail (-o -i)
 SL_DRY_CMDS=()    # what a run would start (for --dry-run)
 
-sl_say() { printf '%s: %s\n' "$SL_NAME" "$*" >&2; }
+# The messages: FORMAT is a printf format and an msgid (translated), the
+# ARGs fill it in (names, paths, values: never translated).
+# sl_say FORMAT [ARG...]: one line on stderr, after the script's name.
+sl_say() {
+    local msg
+    sl_tr "$1"
+    # shellcheck disable=SC2059 # the format is the (translated) msgid
+    printf -v msg -- "$SL_TR" "${@:2}"
+    printf '%s: %s\n' "$SL_NAME" "$msg" >&2
+}
 sl_die() {
-    sl_say "$*"
+    sl_say "$@"
     exit 1
 }
+# sl_usage_error FORMAT [ARG...]: bad usage, one line, exit 2. " (try
+# --help)" stays as it is, as in the programs' lines.
 sl_usage_error() {
-    printf '%s: %s (try --help)\n' "$SL_NAME" "$*" >&2
+    local msg
+    sl_tr "$1"
+    # shellcheck disable=SC2059 # the format is the (translated) msgid
+    printf -v msg -- "$SL_TR" "${@:2}"
+    sl_usage_error_raw "$msg"
+}
+# sl_usage_error_raw TEXT: the same with TEXT as it is (a program's line,
+# already in the learner's language).
+sl_usage_error_raw() {
+    printf '%s: %s (try --help)\n' "$SL_NAME" "$1" >&2
     exit 2
 }
-# sl_unavailable REASON: the machine cannot do what the script needs.
+# sl_unavailable FORMAT [ARG...]: the machine cannot do what the script needs.
 sl_unavailable() {
-    sl_say "cannot run here: $*"
+    local msg
+    sl_tr "$1"
+    # shellcheck disable=SC2059 # the format is the (translated) msgid
+    printf -v msg -- "$SL_TR" "${@:2}"
+    sl_say 'cannot run here: %s' "$msg"
     exit "$SL_EXIT_UNAVAILABLE"
 }
 # sl_errtext MESSAGE: the reason at the end of a tool's error message
@@ -133,7 +302,7 @@ sl_parse_common() {
         --dry-run) SL_DRY_RUN=1 ;;
         --detail) SL_DETAIL=1 ;;
         -s | --scenario | -o | --out | --run-timeout | -p | --port | -b | --bind | -H | --host | --server-arg | --client-arg)
-            (($# >= 2)) || sl_usage_error "$1 needs a value"
+            (($# >= 2)) || sl_usage_error '%s needs a value' "$1"
             sl_option "$1" "$2"
             shift
             ;;
@@ -156,13 +325,13 @@ sl_parse_common() {
             for o in scenario out run-timeout port bind host server-arg client-arg help step dry-run detail $SL_OWN_OPTS; do
                 [[ --$o == "$opt"* ]] && hits+=("--$o")
             done
-            ((${#hits[@]} == 0)) || sl_usage_error "write '$opt' in full (${hits[*]})"
+            ((${#hits[@]} == 0)) || sl_usage_error "write '%s' in full (%s)" "$opt" "${hits[*]}"
             SL_PASS+=("$1")
             ;;
         -[!-]*[sopbH]*)
             # A cluster such as -qs NAME: the programs would take -s, the
             # script would not see it.
-            sl_usage_error "give the script's own short options apart ('$1')"
+            sl_usage_error "give the script's own short options apart ('%s')" "$1"
             ;;
         *) SL_PASS+=("$1") ;;
         esac
@@ -174,18 +343,18 @@ sl_parse_common() {
 sl_option() {
     case $1 in
     -s | --scenario)
-        [[ -n $2 ]] || sl_usage_error "empty scenario name"
-        [[ $2 =~ ^[a-z0-9][a-z0-9-]*$ ]] || sl_usage_error "bad scenario name '$2'"
+        [[ -n $2 ]] || sl_usage_error 'empty scenario name'
+        [[ $2 =~ ^[a-z0-9][a-z0-9-]*$ ]] || sl_usage_error "bad scenario name '%s'" "$2"
         SL_SCENARIO=$2
         ;;
     -o | --out)
-        [[ -n $2 ]] || sl_usage_error "empty --out folder"
+        [[ -n $2 ]] || sl_usage_error 'empty --out folder'
         SL_OUT=$2
         ;;
     --run-timeout)
         # No leading zero (bash would read octal), nothing above an hour.
         if ! [[ $2 =~ ^[1-9][0-9]{0,3}$ ]] || (($2 > 3600)); then
-            sl_usage_error "bad --run-timeout '$2' (want whole seconds, 1 to 3600)"
+            sl_usage_error "bad --run-timeout '%s' (want whole seconds, 1 to 3600)" "$2"
         fi
         SL_TIMEOUT_S=$2
         ;;
@@ -210,8 +379,8 @@ sl_option() {
 # 1 to 65535 (with 0 the server would pick one the client cannot know).
 sl_check_port() {
     [[ $1 =~ ^[1-9][0-9]{0,4}$ ]] && (($1 <= 65535)) && return 0
-    [[ $1 == 0 ]] && sl_usage_error "$2 0: the script starts the client itself and needs a fixed port (1 to 65535)"
-    sl_usage_error "bad port '$1' for $2 (want 1 to 65535)"
+    [[ $1 == 0 ]] && sl_usage_error '%s 0: the script starts the client itself and needs a fixed port (1 to 65535)' "$2"
+    sl_usage_error "bad port '%s' for %s (want 1 to 65535)" "$1" "$2"
 }
 
 # sl_check_loopback ADDR OPTION SIDE: the run's namespace has only lo, so an
@@ -221,11 +390,11 @@ sl_check_loopback() {
     local a=$1 o='(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
     [[ $a =~ ^127\.$o\.$o\.$o$ || $a == ::1 || $a == '[::1]' || $a == localhost ]] && return 0
     if [[ $3 == server ]] && [[ $a == 0.0.0.0 || $a == :: || $a == '[::]' ]]; then return 0; fi
-    [[ -n $a ]] || sl_usage_error "empty address for $2"
+    [[ -n $a ]] || sl_usage_error 'empty address for %s' "$2"
     if [[ $3 == server ]]; then
-        sl_usage_error "$2 '$a': the run's namespace has only lo; use 127.0.0.1, ::1, 0.0.0.0 or ::"
+        sl_usage_error "%s '%s': the run's namespace has only lo; use 127.0.0.1, ::1, 0.0.0.0 or ::" "$2" "$a"
     fi
-    sl_usage_error "$2 '$a': the run's namespace has only lo; use 127.0.0.1 or ::1"
+    sl_usage_error "%s '%s': the run's namespace has only lo; use 127.0.0.1 or ::1" "$2" "$a"
 }
 
 # sl_side_args SIDE: the options the script gives SIDE (server or client)
@@ -290,30 +459,42 @@ sl_check_programs() {
         if [[ $side == server ]]; then prog=$1; else prog=$2; fi
         sl_side_args "$side"
         rc=0
-        out=$("$SL_BIN/$prog" --step --scenario "$SL_SCENARIO" "${SL_ARGS[@]}" --help 2>&1) || rc=$?
+        # In English: the scenario list is read from the text (a bad
+        # option's line is asked again in the learner's language).
+        out=$(LANGUAGE='' "$SL_BIN/$prog" --step --scenario "$SL_SCENARIO" "${SL_ARGS[@]}" --help 2>&1) || rc=$?
         if ((rc == 2)); then
             line=${out%%$'\n'*}
+            found=0
+            [[ $line == *"unknown option"* ]] && found=1
+            if ((SL_ZH)); then
+                line=$("$SL_BIN/$prog" --step --scenario "$SL_SCENARIO" "${SL_ARGS[@]}" --help 2>&1) || true
+                line=${line%%$'\n'*}
+            fi
             line=${line% (try --help)}
-            [[ $line == *"unknown option"* ]] && line+=" (an option for one side goes with --$side-arg)"
-            sl_usage_error "$line"
+            if ((found)); then
+                sl_tr ' (an option for one side goes with --%s-arg)'
+                # shellcheck disable=SC2059 # the format is the (translated) msgid
+                printf -v out -- "$SL_TR" "$side"
+                line+=$out
+            fi
+            sl_usage_error_raw "$line"
         fi
-        ((rc == 0)) || sl_die "$prog --help failed (exit $rc): ${out%%$'\n'*}"
+        ((rc == 0)) || sl_die '%s --help failed (exit %s): %s' "$prog" "$rc" "${out%%$'\n'*}"
         SL_DRY_CMDS+=("$SL_BIN/$prog --step --scenario $SL_SCENARIO${SL_ARGS[*]:+ ${SL_ARGS[*]}}")
         sl_help_scenarios "$out"
-        ((${#SL_NAMES[@]})) || sl_die "$prog --help lists no scenarios: cannot check '$SL_SCENARIO'"
+        ((${#SL_NAMES[@]})) || sl_die "%s --help lists no scenarios: cannot check '%s'" "$prog" "$SL_SCENARIO"
         found=0
         for line in "${SL_NAMES[@]}"; do [[ $line == "$SL_SCENARIO" ]] && found=1; done
         if ((!found)); then
             line="${SL_NAMES[*]}"
-            sl_usage_error "unknown scenario '$SL_SCENARIO' (one of: ${line// /, })"
+            sl_usage_error "unknown scenario '%s' (one of: %s)" "$SL_SCENARIO" "${line// /, }"
         fi
     done
 }
 
 # The options text every script's --help shares.
 sl_common_help() {
-    cat <<'EOF'
-Options:
+    sl_help "Options:
   -s, --scenario NAME    the scenario both programs play (see their --help)
   -o, --out DIR          keep the run's files in DIR: a new or empty folder,
                          or one an earlier run of a script made (its files
@@ -338,14 +519,13 @@ Options:
 Any other option (e.g. --quiet, --timeout MS) goes to both programs. Every
 option is checked before the run starts: bad usage exits 2 with one line.
 
-Programs are taken from $SOCKLAB_BIN, else, for installed scripts, from
+Programs are taken from \$SOCKLAB_BIN, else, for installed scripts, from
 where they were installed, else <repo>/build/bin (built with cmake if
 missing). The run needs unshare (util-linux) and iproute2; without
 tcpdump it still shows narration and snapshots, but no packets. It exits 77
 when it cannot make a private namespace. Ctrl-C, SIGTERM and SIGHUP stop a
 run within a second: no process or temporary file stays behind, and the run
-folder keeps what was written so far, with a file INTERRUPTED that says so.
-EOF
+folder keeps what was written so far, with a file INTERRUPTED that says so."
 }
 
 # sl_find_bin PROG...: set SL_BIN to a folder holding every PROG: the
@@ -358,7 +538,7 @@ sl_find_bin() {
     if [[ -n ${SOCKLAB_BIN:-} ]]; then
         SL_BIN=$SOCKLAB_BIN
         for p in "$@"; do [[ -x $SL_BIN/$p ]] || missing+=("$p"); done
-        ((${#missing[@]} == 0)) || sl_die "SOCKLAB_BIN=$SL_BIN has no ${missing[*]}"
+        ((${#missing[@]} == 0)) || sl_die 'SOCKLAB_BIN=%s has no %s' "$SL_BIN" "${missing[*]}"
         return 0
     fi
     if [[ -f $SL_LIBDIR/installed.sh ]]; then
@@ -367,26 +547,26 @@ sl_find_bin() {
         sl_abspath "$SL_LIBDIR/$SL_INSTALLED_BINDIR"
         SL_BIN=$SL_PATH
         for p in "$@"; do [[ -x $SL_BIN/$p ]] || missing+=("$p"); done
-        ((${#missing[@]} == 0)) || sl_die "the installed programs are not all in $SL_BIN: ${missing[*]} missing (reinstall, or set SOCKLAB_BIN)"
+        ((${#missing[@]} == 0)) || sl_die 'the installed programs are not all in %s: %s missing (reinstall, or set SOCKLAB_BIN)' "$SL_BIN" "${missing[*]}"
         return 0
     fi
     SL_BIN="$SL_REPO/build/bin"
     for p in "$@"; do [[ -x $SL_BIN/$p ]] || missing+=("$p"); done
     ((${#missing[@]} == 0)) && return 0
-    [[ -f $SL_REPO/CMakeLists.txt ]] || sl_die "no programs in $SL_BIN and no source tree to build them from (set SOCKLAB_BIN)"
-    command -v cmake >/dev/null || sl_die "cmake is needed to build ${missing[*]} (or set SOCKLAB_BIN)"
-    log=$(mktemp "${TMPDIR:-/tmp}/socklab-build.XXXXXX") || sl_die "cannot make a temporary file for the build log"
-    sl_say "building ${missing[*]} in $SL_REPO/build (once) ..."
+    [[ -f $SL_REPO/CMakeLists.txt ]] || sl_die 'no programs in %s and no source tree to build them from (set SOCKLAB_BIN)' "$SL_BIN"
+    command -v cmake >/dev/null || sl_die 'cmake is needed to build %s (or set SOCKLAB_BIN)' "${missing[*]}"
+    log=$(mktemp "${TMPDIR:-/tmp}/socklab-build.XXXXXX") || sl_die 'cannot make a temporary file for the build log'
+    sl_say 'building %s in %s/build (once) ...' "${missing[*]}" "$SL_REPO"
     # Configure every time: an old build folder may predate these targets.
     { cmake -S "$SL_REPO" -B "$SL_REPO/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
         cmake --build "$SL_REPO/build" -j2 --target "${missing[@]}"; } >"$log" 2>&1 </dev/null || rc=$?
     if ((rc)); then
         sl_cat "$log" '  ' >&2
         rm -f -- "$log"
-        sl_die "the build failed (exit $rc); its log is above"
+        sl_die 'the build failed (exit %s); its log is above' "$rc"
     fi
     rm -f -- "$log"
-    for p in "$@"; do [[ -x $SL_BIN/$p ]] || sl_die "the build made no $SL_BIN/$p"; done
+    for p in "$@"; do [[ -x $SL_BIN/$p ]] || sl_die 'the build made no %s' "$SL_BIN/$p"; done
 }
 
 # sl_netns_id: set SL_NETNS to the identity (device:inode) of this process's
@@ -442,17 +622,17 @@ sl_check_out() {
     [[ -n $d ]] || return 0
     sl_is_inner && return 0 # the outer half checked, and made the folder
     if [[ -e $d || -L $d ]] && [[ ! -d $d ]]; then
-        sl_usage_error "--out '$d' exists and is not a folder"
+        sl_usage_error "--out '%s' exists and is not a folder" "$d"
     fi
     [[ -d $d ]] || return 0
-    [[ -r $d && -x $d ]] || sl_die "cannot read the folder '$d' given with --out: Permission denied"
+    [[ -r $d && -x $d ]] || sl_die "cannot read the folder '%s' given with --out: Permission denied" "$d"
     shopt -s nullglob dotglob
     entries=("$d"/*)
     shopt -u nullglob dotglob
     ((${#entries[@]})) || return 0
     f="$d/$SL_MARKER"
     if [[ ! -f $f || -L $f ]]; then
-        sl_usage_error "--out '$d' is not empty and no socklab run made it: give a new or empty folder"
+        sl_usage_error "--out '%s' is not empty and no socklab run made it: give a new or empty folder" "$d"
     fi
     mapfile -t lines <"$f"
     for name in "${lines[@]}"; do
@@ -463,7 +643,7 @@ sl_check_out() {
         name=${f##*/}
         [[ $name == "$SL_MARKER" ]] && continue
         if [[ -z ${listed[$name]:-} || -L $f || ! -f $f ]]; then
-            sl_usage_error "--out '$d' holds '$name', which no socklab run wrote: give a new or empty folder"
+            sl_usage_error "--out '%s' holds '%s', which no socklab run wrote: give a new or empty folder" "$d" "$name"
         fi
         SL_STALE+=("$f")
     done
@@ -490,7 +670,7 @@ sl_make_run() {
     d=${TMPDIR:-/tmp}
     if ! err=$(mktemp -d "$d/socklab-$SL_NAME.XXXXXX" 2>&1); then
         sl_errtext "$err"
-        sl_die "cannot make a temporary folder in $d: $SL_ERR"
+        sl_die 'cannot make a temporary folder in %s: %s' "$d" "$SL_ERR"
     fi
     SL_TMP=$err
     if [[ -z $SL_OUT ]]; then
@@ -499,7 +679,7 @@ sl_make_run() {
         if [[ ! -d $d ]] && ! err=$(mkdir -p -- "$d" 2>&1); then
             rm -rf -- "$SL_TMP"
             sl_errtext "$err"
-            sl_die "cannot create the run folder $d: $SL_ERR (choose one with --out DIR)"
+            sl_die 'cannot create the run folder %s: %s (choose one with --out DIR)' "$d" "$SL_ERR"
         fi
         # A new folder per run: count up until mkdir (atomic) makes one.
         printf -v stamp '%s/%s-%(%Y%m%d-%H%M%S)T' "$d" "$SL_NAME" -1
@@ -507,7 +687,7 @@ sl_make_run() {
             sl_errtext "$err"
             if [[ $SL_ERR != "File exists" || $n -ge 1000 ]]; then
                 rm -rf -- "$SL_TMP"
-                sl_die "cannot create a run folder in $d: $SL_ERR (choose one with --out DIR)"
+                sl_die 'cannot create a run folder in %s: %s (choose one with --out DIR)' "$d" "$SL_ERR"
             fi
             n=$((n + 1))
         done
@@ -517,7 +697,7 @@ sl_make_run() {
         if ! err=$(mkdir -p -- "$SL_OUT" 2>&1); then
             rm -rf -- "$SL_TMP"
             sl_errtext "$err"
-            sl_die "cannot create the folder '$SL_OUT' given with --out: $SL_ERR"
+            sl_die "cannot create the folder '%s' given with --out: %s" "$SL_OUT" "$SL_ERR"
         fi
         made=1
     fi
@@ -530,7 +710,7 @@ sl_make_run() {
         rm -rf -- "$SL_TMP"
         if ((made)); then rmdir -- "$SL_RUN" 2>/dev/null || true; fi
         sl_errtext "$err"
-        sl_die "cannot write in the run folder $SL_RUN: $SL_ERR"
+        sl_die 'cannot write in the run folder %s: %s' "$SL_RUN" "$SL_ERR"
     fi
     if ((${#SL_STALE[@]})); then rm -f -- "${SL_STALE[@]}"; fi
     mkfifo "$SL_TMP/sleep.fifo"
@@ -557,24 +737,26 @@ sl_enter_netns() {
         SL_TMP=${SOCKLAB_SCRIPT_TMP:-}
         unset SOCKLAB_SCRIPT_OUTER_NETNS SOCKLAB_SCRIPT_RUN SOCKLAB_SCRIPT_TMP
         [[ $SL_RUN == /* && -d $SL_RUN && $SL_TMP == /* && -d $SL_TMP ]] ||
-            sl_die "the outer half named no run folder"
+            sl_die 'the outer half named no run folder'
         # Tell the programs this namespace is private (lab_netns.h).
         export SOCKLAB_PRIVATE_NETNS=$SL_NETNS
         if ((SL_LO_UP)); then
-            ip link set lo up || sl_unavailable "cannot bring lo up in the namespace"
+            ip link set lo up || sl_unavailable 'cannot bring lo up in the namespace'
         fi
         return 0
     fi
     if ((SL_DRY_RUN)); then
-        printf '%s: dry run: every option checked, nothing started; programs from %s\n' "$SL_NAME" "$SL_BIN"
-        if ((${#SL_DRY_CMDS[@]})); then printf '  would run: %s\n' "${SL_DRY_CMDS[@]}"; fi
+        sl_line '%s: dry run: every option checked, nothing started; programs from %s' "$SL_NAME" "$SL_BIN"
+        sl_tr '  would run: %s'
+        # shellcheck disable=SC2059 # the format is the (translated) msgid
+        if ((${#SL_DRY_CMDS[@]})); then printf -- "$SL_TR\n" "${SL_DRY_CMDS[@]}"; fi
         exit 0
     fi
-    command -v unshare >/dev/null || sl_unavailable "unshare (util-linux) is not installed"
-    command -v ip >/dev/null || sl_unavailable "ip (iproute2) is not installed"
-    command -v ss >/dev/null || sl_unavailable "ss (iproute2) is not installed"
+    command -v unshare >/dev/null || sl_unavailable 'unshare (util-linux) is not installed'
+    command -v ip >/dev/null || sl_unavailable 'ip (iproute2) is not installed'
+    command -v ss >/dev/null || sl_unavailable 'ss (iproute2) is not installed'
     [[ -n ${SL_NETNS:-} ]] || sl_netns_id
-    [[ $SL_NETNS != unknown ]] || sl_unavailable "cannot read /proc/self/ns/net"
+    [[ $SL_NETNS != unknown ]] || sl_unavailable 'cannot read /proc/self/ns/net'
     local ns_args err rc=0
     if ((EUID == 0)); then
         ns_args=(--net --pid --fork --kill-child --mount-proc)
@@ -582,7 +764,7 @@ sl_enter_netns() {
         ns_args=(--user --map-current-user --keep-caps --net --pid --fork --kill-child --mount-proc)
     fi
     if ! err=$(unshare "${ns_args[@]}" true 2>&1); then
-        sl_unavailable "no private network namespace (unshare ${ns_args[*]}: ${err:-failed})"
+        sl_unavailable 'no private network namespace (unshare %s: %s)' "${ns_args[*]}" "${err:-failed}"
     fi
     SL_CHILD=""
     trap 'sl_outer_stop INT 130' INT
@@ -625,7 +807,7 @@ sl_outer_stop() {
     if [[ -n ${SL_TMP:-} ]]; then rm -rf -- "$SL_TMP"; fi
     if [[ -n ${SL_RUN:-} ]]; then
         sl_mark_interrupted "it was stopped by SIG$1"
-        sl_say "stopped by SIG$1; what the run wrote so far is in $SL_RUN" || true
+        sl_say 'stopped by SIG%s; what the run wrote so far is in %s' "$1" "$SL_RUN" || true
     fi
     exit "$2"
 }
@@ -634,8 +816,12 @@ sl_outer_stop() {
 sl_mark_interrupted() {
     {
         sl_own INTERRUPTED
-        printf 'This run did not finish: %s (%(%Y-%m-%d %H:%M:%S)T).\nThe files here are what it wrote until then.\n' \
-            "$1" -1 >"$SL_RUN/INTERRUPTED"
+        local when
+        printf -v when '%(%Y-%m-%d %H:%M:%S)T' -1
+        {
+            sl_line 'This run did not finish: %s (%s).' "$1" "$when"
+            sl_line 'The files here are what it wrote until then.'
+        } >"$SL_RUN/INTERRUPTED"
     } 2>/dev/null || true
 }
 
@@ -680,6 +866,7 @@ sl_setup_run() {
     SL_FIFO_FDS=()
     trap sl_cleanup EXIT
     trap 'exit 143' TERM HUP
+    sl_awk_tr "${SL_AWK_FILES[@]/#/$SL_LIBDIR/}"
     SL_T0=$EPOCHREALTIME
     if (($#)); then mkfifo "${@/#/$SL_TMP/}"; fi
     exec {SL_SLEEP_FD}<>"$SL_TMP/sleep.fifo"
@@ -808,7 +995,7 @@ sl_capture_wait() {
                 part+=$line
                 if [[ -n $part ]]; then said+="$part"$'\n'; fi
                 printf '%s' "$said" >&2
-                sl_die "tcpdump did not start on ${SL_TCPDUMP_IFACES[i]}"
+                sl_die 'tcpdump did not start on %s' "${SL_TCPDUMP_IFACES[i]}"
             fi
         done
         SL_TCPDUMP_FDS[i]=ready
@@ -949,7 +1136,10 @@ sl_marks() {
             if [[ ${lines[i]} =~ $SL_SNAP_ON ]]; then
                 sl_now
                 line=${lines[i]#*"$side"  }
-                sl_snapshot "[$side] after: ${line%%  state=*}   (t=$SL_NOW; the program did not wait)"
+                sl_tr '[%s] after: %s   (t=%s; the program did not wait)'
+                # shellcheck disable=SC2059 # the format is the (translated) msgid
+                printf -v line -- "$SL_TR" "$side" "${line%%  state=*}" "$SL_NOW"
+                sl_snapshot "$line"
             fi
         done
         SL_MARKS[$side]=${#lines[@]}
@@ -996,7 +1186,10 @@ sl_pump() {
             what=${what%%  state=*}
             sl_marks
             sl_now
-            sl_snapshot "[$side] before: $what   (t=$SL_NOW)"
+            sl_tr '[%s] before: %s   (t=%s)'
+            # shellcheck disable=SC2059 # the format is the (translated) msgid
+            printf -v what -- "$SL_TR" "$side" "$what" "$SL_NOW"
+            sl_snapshot "$what"
             printf '\n' >&"${SL_FD[$side]}" || true
             # When the line was released: the program's clock is anchored on it.
             sl_own releases.tsv
@@ -1042,7 +1235,7 @@ sl_drive_until() {
             sl_pump
             sl_file_has "$SL_RUN/$side.out" "$regex" && return 0
             sl_reap "$side"
-            sl_say "$side exited (${SL_RC[$side]}) before printing /$regex/:"
+            sl_say '%s exited (%s) before printing /%s/:' "$side" "${SL_RC[$side]}" "$regex"
             sl_cat "$SL_RUN/$side.out" >&2
             sl_cat "$SL_RUN/$side.err" >&2
             return 1
@@ -1051,7 +1244,7 @@ sl_drive_until() {
         ((SL_MS < end)) || break
         sl_poll_sleep
     done
-    sl_say "$side printed no /$regex/ within ${3}s"
+    sl_say '%s printed no /%s/ within %ss' "$side" "$regex" "$3"
     return 1
 }
 
@@ -1090,7 +1283,7 @@ sl_drive_pair() {
     for side in "${SL_SIDES[@]}"; do
         if sl_alive "$side"; then
             kill -TERM "${SL_PID[$side]}" 2>/dev/null || true
-            sl_say "$side still running after ${SL_TIMEOUT_S}s: stopped it"
+            sl_say '%s still running after %ss: stopped it' "$side" "$SL_TIMEOUT_S"
         fi
         sl_reap "$side"
     done
@@ -1136,11 +1329,13 @@ sl_report() {
         [[ -e $SL_TMP/conns.txt ]] || : >"$SL_TMP/conns.txt"
         awk -v t0="$SL_T0" -v sports="$ports" -v states="$SL_TMP/states.txt" \
             -v conns="$SL_TMP/conns.txt" -v srvout="$SL_RUN/server.out" -v list="$raw" -v listout="$SL_RUN/packets.txt" \
+            -v tr="$SL_AWK_TR" \
             -f "$SL_LIBDIR/ladder.awk" "$raw" "$raw_abs" >"$SL_RUN/ladder.txt"
     fi
     sl_own report.txt
     {
-        printf '== Narration (both sides, by time since the run started)\n\n'
+        sl_line '== Narration (both sides, by time since the run started)'
+        printf '\n'
         sl_cat "$SL_RUN/narration.txt"
         for side in "${SL_SIDES[@]}"; do
             if [[ -s $SL_RUN/$side.err ]]; then
@@ -1149,22 +1344,30 @@ sl_report() {
             fi
             stopped=""
             if sl_file_has "$SL_RUN/stopped.txt" "^$side\$"; then
-                stopped=' (stopped by the script once the client was done)'
+                sl_tr ' (stopped by the script once the client was done)'
+                stopped=$SL_TR
             fi
-            printf '[%s] exit status %s%s\n' "$side" "${SL_RC[$side]:-?}" "$stopped"
+            sl_line '[%s] exit status %s%s' "$side" "${SL_RC[$side]:-?}" "$stopped"
         done
-        printf '\n== Kernel socket table, under the step that preceded each snapshot\n\n'
+        printf '\n'
+        sl_line '== Kernel socket table, under the step that preceded each snapshot'
+        printf '\n'
         sl_cat "$SL_RUN/snapshots.txt"
         if ((have)); then
-            printf '== Packets on lo (tcpdump; seconds since the run started)\n\n'
+            sl_line '== Packets on lo (tcpdump; seconds since the run started)'
+            printf '\n'
             sl_cat "$SL_RUN/packets.txt"
-            printf '\n== Ladder diagram (from the capture)\n\n'
+            printf '\n'
+            sl_line '== Ladder diagram (from the capture)'
+            printf '\n'
             sl_cat "$SL_RUN/ladder.txt"
         else
-            printf '== Packets: none captured (tcpdump is not installed: apt-get install tcpdump)\n'
-            printf '\n== Ladder diagram: needs the capture, so none\n'
+            sl_line '== Packets: none captured (tcpdump is not installed: apt-get install tcpdump)'
+            printf '\n'
+            sl_line '== Ladder diagram: needs the capture, so none'
         fi
-        printf '\nFiles: %s\n' "$SL_RUN"
+        printf '\n'
+        sl_line 'Files: %s' "$SL_RUN"
     } >"$SL_RUN/report.txt"
     sl_cat "$SL_RUN/report.txt"
 }
@@ -1195,7 +1398,7 @@ sl_pair_main() {
         sl_capture_start capture lo
         capture="$SL_RUN/capture.pcap"
     else
-        sl_say "tcpdump is not installed: no packet list and no ladder diagram (apt-get install tcpdump)"
+        sl_say 'tcpdump is not installed: no packet list and no ladder diagram (apt-get install tcpdump)'
     fi
     # No --port of our own: the programs default to their pair's fixed port,
     # and a client in a refused-* scenario picks a closed one by itself.
@@ -1204,12 +1407,15 @@ sl_pair_main() {
     sl_side_args server
     sl_start server "$SL_BIN/$server" --step --scenario "$SL_SCENARIO" "${SL_ARGS[@]}"
     [[ -n $capture ]] && sl_capture_wait
-    sl_drive_until server 'listening on ' 5 || sl_die "$server did not start"
+    sl_drive_until server 'listening on ' 5 || sl_die '%s did not start' "$server"
     sl_side_args client
     sl_start client "$SL_BIN/$client" --step --scenario "$SL_SCENARIO" "${SL_ARGS[@]}"
     sl_drive_pair client "$grace"
     sl_now
-    sl_snapshot "after both programs exited   (t=$SL_NOW)"
+    sl_tr 'after both programs exited   (t=%s)'
+    # shellcheck disable=SC2059 # the format is the (translated) msgid
+    printf -v SL_TR -- "$SL_TR" "$SL_NOW"
+    sl_snapshot "$SL_TR"
     [[ -n $capture ]] && sl_capture_stop
     sl_report "$capture" "$ports"
     [[ ${SL_RC[server]} == 0 || -s $SL_RUN/stopped.txt ]] && [[ ${SL_RC[client]} == 0 ]]

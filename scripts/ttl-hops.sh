@@ -11,14 +11,13 @@ sl_here=${BASH_SOURCE[0]%/*}
 source "$sl_here/lib.sh"
 
 usage() {
-    cat <<'TEXT'
-Usage: scripts/ttl-hops.sh [OPTION]...
+    sl_help "Usage: scripts/ttl-hops.sh [OPTION]...
 Build  A (10.0.1.1) - R1 - R2 - B (10.0.3.2)  from veth pairs, each node in
 its own network namespace, R1 and R2 forwarding. Run udp-server on B and
-`udp-client --scenario ttl --host 10.0.3.2 --ttl N` on A for N = 1, 2, 3,
+\`udp-client --scenario ttl --host 10.0.3.2 --ttl N\` on A for N = 1, 2, 3,
 stepping both, and print:
   1. the narration of the server and of each client, merged by time;
-  2. `ss -uan` on A and on B, under the step that preceded each snapshot;
+  2. \`ss -uan\` on A and on B, under the step that preceded each snapshot;
   3. the packets tcpdump saw on each link (A-R1, R1-R2, R2-B);
   4. a ladder diagram across A, R1, R2, B: the datagram going as far as its
      TTL lets it, and the ICMP time exceeded from R1, then R2, then the
@@ -26,8 +25,8 @@ stepping both, and print:
 Everything is kept in the run directory (one pcap per link).
 
 Options:
-      --ttls "N..."      the TTLs to try, each once, 1 to 255 (default
-                         "1 2 3")
+      --ttls \"N...\"      the TTLs to try, each once, 1 to 255 (default
+                         \"1 2 3\")
   -o, --out DIR          keep the run's files in DIR: a new or empty folder,
                          or one an earlier run of a script made (its files
                          are then replaced; a folder holding anything else is
@@ -43,7 +42,7 @@ Options:
 Any other option (e.g. --quiet) goes to both programs. Every option is
 checked before the run starts: bad usage exits 2 with one line.
 
-Programs are taken from $SOCKLAB_BIN, else, for installed scripts, from
+Programs are taken from \$SOCKLAB_BIN, else, for installed scripts, from
 where they were installed, else <repo>/build/bin (built with cmake if
 missing). Needs unshare and nsenter (util-linux), iproute2 and
 tcpdump; exits 77 when it cannot make the namespaces. Ctrl-C, SIGTERM and
@@ -52,8 +51,7 @@ behind, and the run folder keeps what was written so far, with a file
 INTERRUPTED that says so.
 
 Example:
-  scripts/ttl-hops.sh --ttls "1 2 3 4" --quiet
-TEXT
+  scripts/ttl-hops.sh --ttls \"1 2 3 4\" --quiet"
 }
 
 TTLS=(1 2 3)
@@ -63,21 +61,21 @@ while (($#)); do
     case $1 in
     --ttls | --ttls=*)
         if [[ $1 == --ttls ]]; then
-            (($# >= 2)) || sl_usage_error "--ttls needs a list"
+            (($# >= 2)) || sl_usage_error '--ttls needs a list'
             list=$2
             shift
         else
             list=${1#*=}
         fi
         read -r -a TTLS <<<"$list"
-        ((${#TTLS[@]})) || sl_usage_error "empty --ttls"
+        ((${#TTLS[@]})) || sl_usage_error 'empty --ttls'
         declare -A seen=()
         for ttl in "${TTLS[@]}"; do
             if ! [[ $ttl =~ ^[1-9][0-9]{0,2}$ ]] || ((ttl > 255)); then
-                sl_usage_error "bad TTL '$ttl' in --ttls (want 1 to 255)"
+                sl_usage_error "bad TTL '%s' in --ttls (want 1 to 255)" "$ttl"
             fi
             # Each TTL's client keeps its files under its TTL's name.
-            [[ -z ${seen[$ttl]:-} ]] || sl_usage_error "TTL $ttl is twice in --ttls"
+            [[ -z ${seen[$ttl]:-} ]] || sl_usage_error 'TTL %s is twice in --ttls' "$ttl"
             seen[$ttl]=1
         done
         ;;
@@ -90,15 +88,15 @@ if ((SL_HELP)); then
     usage
     exit 0
 fi
-[[ -z $SL_SCENARIO || $SL_SCENARIO == ttl ]] || sl_usage_error "ttl-hops plays only the ttl scenario"
-[[ -z $SL_BIND && -z $SL_HOST ]] || sl_usage_error "ttl-hops sets the addresses itself (B is 10.0.3.2)"
+[[ -z $SL_SCENARIO || $SL_SCENARIO == ttl ]] || sl_usage_error 'ttl-hops plays only the ttl scenario'
+[[ -z $SL_BIND && -z $SL_HOST ]] || sl_usage_error 'ttl-hops sets the addresses itself (B is 10.0.3.2)'
 SL_SCENARIO=ttl
 sl_check_out
 sl_find_bin udp-server udp-client
 sl_check_programs udp-server udp-client
 if ! sl_is_inner; then
-    command -v nsenter >/dev/null || sl_unavailable "nsenter (util-linux) is not installed"
-    command -v tcpdump >/dev/null || sl_unavailable "tcpdump is not installed (apt-get install tcpdump): the hops are seen only in the capture"
+    command -v nsenter >/dev/null || sl_unavailable 'nsenter (util-linux) is not installed'
+    command -v tcpdump >/dev/null || sl_unavailable 'tcpdump is not installed (apt-get install tcpdump): the hops are seen only in the capture'
 fi
 SL_LO_UP=0 # A's lo comes up with the rest of A's interfaces, in one `ip`
 sl_enter_netns --ttls "${TTLS[*]}" "${args[@]}"
@@ -108,6 +106,7 @@ links=(link1-A-R1 link2-R1-R2 link3-R2-B)
 fifos=(nodes.ready server.stdin)
 for ttl in "${TTLS[@]}"; do fifos+=("client-ttl$ttl.stdin"); done
 fifos+=("${links[@]/%/.tcpdump.err}")
+SL_AWK_FILES=(ttl-ladder.awk)
 sl_setup_run "${fifos[@]}"
 SL_SS_ARGS=(-uan)
 declare -A NS # node name -> PID of a process holding its network namespace
@@ -132,13 +131,13 @@ for node in R1 R2 B; do
     NS[$node]=$!
     SL_PIDS+=($!)
     if ! read -r -t 5 -u "$ready_fd" said || [[ $said != "$node" ]]; then
-        sl_die "could not make the namespace of $node"
+        sl_die 'could not make the namespace of %s' "$node"
     fi
 done
 
 # The links, made from A with each end created in its node; then each node
 # gives its ends their addresses and routes: one `ip -batch` per node.
-ip -batch - <<EOF || sl_die "could not build the links"
+ip -batch - <<EOF || sl_die 'could not build the links'
 link set lo up
 link add a-r1 type veth peer name r1-a netns ${NS[R1]}
 link add r1-r2 netns ${NS[R1]} type veth peer name r2-r1 netns ${NS[R2]}
@@ -164,10 +163,11 @@ route add default via 10.0.3.1"
 )
 for node in R1 R2 B; do
     nsenter --net="/proc/${NS[$node]}/ns/net" ip -batch - <<<"link set lo up
-${config[$node]}" || sl_die "could not configure $node"
+${config[$node]}" || sl_die 'could not configure %s' "$node"
 done
 
-sl_snapshot_part '(on B)' trim nsenter --net="/proc/${NS[B]}/ns/net" ss -uan
+sl_tr '(on B)'
+sl_snapshot_part "$SL_TR" trim nsenter --net="/proc/${NS[B]}/ns/net" ss -uan
 
 sl_capture_start "${links[0]}" a-r1
 sl_capture_wait
@@ -179,7 +179,7 @@ port=()
 [[ -n $SL_PORT ]] && port=(--port "$SL_PORT")
 sl_start server nsenter --net="/proc/${NS[B]}/ns/net" "$SL_BIN/udp-server" --step --scenario ttl --keep-serving \
     --bind 10.0.3.2 "${port[@]}" "${SL_PASS[@]}" "${SL_PASS_SERVER[@]}"
-sl_drive_until server 'listening on ' 5 || sl_die "udp-server did not start on B"
+sl_drive_until server 'listening on ' 5 || sl_die 'udp-server did not start on B'
 
 # drive_until_exit SIDE: answer steps until SIDE has exited (bounded).
 drive_until_exit() {
@@ -210,7 +210,10 @@ sl_reap server
 sl_own stopped.txt
 printf 'server\n' >>"$SL_RUN/stopped.txt"
 sl_now
-sl_snapshot "after the last client exited   (t=$SL_NOW)"
+sl_tr 'after the last client exited   (t=%s)'
+# shellcheck disable=SC2059 # the format is the (translated) msgid
+printf -v SL_TR -- "$SL_TR" "$SL_NOW"
+sl_snapshot "$SL_TR"
 sl_capture_stop
 
 # The report: like sl_report, but with one packet list per link and a ladder
@@ -227,23 +230,32 @@ for name in "${links[@]}"; do inputs+=("$SL_TMP/$name.list"); done
 for name in "${links[@]}"; do inputs+=("$SL_TMP/$name.verbose"); done
 sl_own packets.txt ladder.txt report.txt
 awk -v t0="$SL_T0" -v starts="$SL_RUN/clocks.tsv" -v nlinks="${#links[@]}" \
-    -v listout="$SL_RUN/packets.txt" \
+    -v listout="$SL_RUN/packets.txt" -v tr="$SL_AWK_TR" \
     -f "$SL_LIBDIR/msort.awk" -f "$SL_LIBDIR/ttl-ladder.awk" "${inputs[@]}" >"$SL_RUN/ladder.txt"
 {
-    printf '== Narration (server on B, one client per TTL on A; seconds since the run started)\n\n'
+    sl_line '== Narration (server on B, one client per TTL on A; seconds since the run started)'
+    printf '\n'
     sl_cat "$SL_RUN/narration.txt"
     for side in "${SL_SIDES[@]}"; do
         note=""
-        [[ $side == server ]] && note=' (stopped by the script after the last client)'
-        printf '[%s] exit status %s%s\n' "$side" "${SL_RC[$side]:-?}" "$note"
+        if [[ $side == server ]]; then
+            sl_tr ' (stopped by the script after the last client)'
+            note=$SL_TR
+        fi
+        sl_line '[%s] exit status %s%s' "$side" "${SL_RC[$side]:-?}" "$note"
     done
-    printf '\n== Socket tables (ss -uan on A, then on B), under the step that preceded each\n\n'
+    printf '\n'
+    sl_line '== Socket tables (ss -uan on A, then on B), under the step that preceded each'
+    printf '\n'
     sl_cat "$SL_RUN/snapshots.txt"
-    printf '== Packets on each link (tcpdump; seconds since the run started)\n'
+    sl_line '== Packets on each link (tcpdump; seconds since the run started)'
     sl_cat "$SL_RUN/packets.txt"
-    printf '\n== Ladder diagram (from the three captures)\n\n'
+    printf '\n'
+    sl_line '== Ladder diagram (from the three captures)'
+    printf '\n'
     sl_cat "$SL_RUN/ladder.txt"
-    printf '\nFiles: %s\n' "$SL_RUN"
+    printf '\n'
+    sl_line 'Files: %s' "$SL_RUN"
 } >"$SL_RUN/report.txt"
 sl_cat "$SL_RUN/report.txt"
 exit "$rc"

@@ -7,6 +7,13 @@
 # starts (clocks.tsv: "side<TAB>clock origin"), nlinks, listout (the file
 # the packet list goes to). The ladder goes to stdout.
 
+# T(text): text in the learner's language (see ladder.awk).
+function T(s) { return (s in trans) ? trans[s] : s }
+function dpad(s, w,    t, n) {
+    t = s
+    n = gsub(/[\200-\277]/, "", t)
+    return sprintf("%" (w + n / 2) "s", s)
+}
 # The packet list: per link, "-- NAME" and its packets, times on the run clock.
 function listing(    i, j, nm) {
     printf "" > listout
@@ -25,6 +32,10 @@ function before(a, b,    ta, tb) {
 }
 function flush() { if (line != "") rec[++nrec] = link " " line; line = "" }
 BEGIN {
+    while (tr != "" && (getline l < tr) > 0) {
+        i = index(l, "\037")
+        if (i) trans[substr(l, 1, i - 1)] = substr(l, i + 1)
+    }
     for (i = 1; i < ARGC; i++) argi[ARGV[i]] = i
     pos["10.0.1.1"] = 0; pos["10.0.1.2"] = 1; pos["10.0.2.1"] = 1
     pos["10.0.2.2"] = 2; pos["10.0.3.1"] = 2; pos["10.0.3.2"] = 3
@@ -40,7 +51,7 @@ BEGIN {
             x = lab[j]; lab[j] = lab[j - 1]; lab[j - 1] = x
         }
     next_start = 1
-    printf "%9s  %-*s%-*s%-*s%s\n", "time", gap, "A 10.0.1.1", gap, "R1", gap, "R2", "B 10.0.3.2"
+    printf "%s  %-*s%-*s%-*s%s\n", dpad(T("time"), 9), gap, "A 10.0.1.1", gap, "R1", gap, "R2", "B 10.0.3.2"
 }
 FNR == 1 { flush(); fi = argi[FILENAME]; if (fi > nlinks) { link = FILENAME; sub(/.*\/link/, "", link); link = substr(link, 1, 1) } }
 fi <= nlinks { t = $1; $1 = ""; lst[fi, ++nlist[fi]] = sprintf("%8.4f%s", t - t0, $0); next }
@@ -56,9 +67,9 @@ END {
         if ($3 == "IP") draw()
     }
     print ""
-    print "  One arrow per packet, on the link where it was captured; ttl is the"
-    print "  value in the IP header there. Each router takes one off; the one that"
-    print "  would send it on with 0 drops it and answers ICMP time exceeded."
+    print T("  One arrow per packet, on the link where it was captured; ttl is the")
+    print T("  value in the IP header there. Each router takes one off; the one that")
+    print T("  would send it on with 0 drops it and answers ICMP time exceeded.")
 }
 function draw(    t, ttl, rest, w, src, dst, o, what, k, right, body, row, g, note) {
     t = $2 - t0
@@ -86,8 +97,8 @@ function draw(    t, ttl, rest, w, src, dst, o, what, k, right, body, row, g, no
     for (g = 0; g < 3; g++) row = row "|" (g == k ? body : sprintf("%" (gap - 1) "s", ""))
     row = row "|"
     note = ""
-    if (what == "ICMP time exceeded") note = "  from " name[pos[src]] " (" src ")"
-    if (what ~ /^UDP/ && pos[dst] == 3 && k == 2) note = right ? "  delivered to B" : ""
-    if (what ~ /^UDP/ && pos[src] == 3 && k == 0) note = "  the echo reaches A"
+    if (what == "ICMP time exceeded") note = sprintf(T("  from %s (%s)"), name[pos[src]], src)
+    if (what ~ /^UDP/ && pos[dst] == 3 && k == 2) note = right ? T("  delivered to B") : ""
+    if (what ~ /^UDP/ && pos[src] == 3 && k == 0) note = T("  the echo reaches A")
     printf "%9.4f  %s%s\n", t, row, note
 }

@@ -11,27 +11,23 @@ sl_here=${BASH_SOURCE[0]%/*}
 source "$sl_here/lib.sh"
 
 usage() {
-    cat <<'TEXT'
-Usage: scripts/udp-connect.sh [OPTION]...
+    sl_help "Usage: scripts/udp-connect.sh [OPTION]...
 Run udp-server and udp-client (default scenario echo-unconnected) in a private
 network namespace, stepping both with --step, and print:
   1. both sides' narration, merged by time and marked by side;
-  2. `ss -uan` snapshots, each under the step it was taken before;
+  2. \`ss -uan\` snapshots, each under the step it was taken before;
   3. the packets tcpdump saw on lo (ICMP port unreachable included);
   4. a ladder diagram: one arrow per datagram or ICMP error.
 The server ends by itself once its client's exchange is over (it knows how
 many datagrams each scenario's client sends); should it not, the script stops
-it once the client is done. Everything is kept in the run directory.
-
-TEXT
+it once the client is done. Everything is kept in the run directory."
+    printf '\n'
     sl_common_help
-    cat <<'TEXT'
-
-Examples:
+    printf '\n'
+    sl_help "Examples:
   scripts/udp-connect.sh
   scripts/udp-connect.sh --scenario refused-connected
-  scripts/udp-connect.sh --scenario filter --quiet
-TEXT
+  scripts/udp-connect.sh --scenario filter --quiet"
 }
 
 sl_parse_common "$@"
