@@ -37,18 +37,21 @@ static const char *const PROG = "close-client";
 static const struct play {
     const char *name;
     int (*run)(struct client *c);
+    /* before connect(), or NULL: 0, or 2 after a usage line */
+    int (*before)(struct client *c);
 } plays[] = {
-    {"graceful", graceful},
-    {"half-close", half_close},
-    {"server-first", server_first},
-    {"unread-data", unread_data},
-    {"linger0", linger0},
-    {"close-wait-leak", close_wait_leak},
-    {"reconnect", reconnect},
-    {"large-transfer", large_transfer},
-    {"write-after-close", write_after_close},
-    {"fin-timeout", fin_timeout},
-    {"lost-ack", lost_ack},
+    {"graceful", graceful, NULL},
+    {"half-close", half_close, NULL},
+    {"server-first", server_first, NULL},
+    {"unread-data", unread_data, NULL},
+    {"linger0", linger0, NULL},
+    {"close-wait-leak", close_wait_leak, NULL},
+    {"reconnect", reconnect, NULL},
+    {"large-transfer", large_transfer, NULL},
+    {"write-after-close", write_after_close, NULL},
+    {"fin-timeout", fin_timeout, NULL},
+    {"lost-ack", lost_ack, NULL},
+    {"no-time-wait", no_time_wait, NULL},
 };
 /* clang-format on */
 
@@ -166,6 +169,8 @@ int main(int argc, char *argv[])
     }
     lab_narrator_init(&c.n, "client", c.cli.quiet, stdout);
     lab_fail_context("server", c.cli.timeout_ms);
+    if (play->before != NULL && play->before(&c) != 0)
+        return 2;
     if (connect_to_server(&c) < 0)
         return 1;
     closing_end_at_exit(&c.n);

@@ -36,18 +36,21 @@ static const char *const PROG = "close-server";
 static const struct play {
     const char *name;
     int (*run)(struct server *s);
+    /* before listen(), or NULL: 0, or 2 after a usage line */
+    int (*before)(struct server *s);
 } plays[] = {
-    {"graceful", graceful},
-    {"half-close", half_close},
-    {"server-first", server_first},
-    {"unread-data", unread_data},
-    {"linger0", linger0},
-    {"close-wait-leak", close_wait_leak},
-    {"reconnect", reconnect},
-    {"large-transfer", large_transfer},
-    {"write-after-close", write_after_close},
-    {"fin-timeout", fin_timeout},
-    {"lost-ack", lost_ack},
+    {"graceful", graceful, NULL},
+    {"half-close", half_close, NULL},
+    {"server-first", server_first, NULL},
+    {"unread-data", unread_data, NULL},
+    {"linger0", linger0, NULL},
+    {"close-wait-leak", close_wait_leak, NULL},
+    {"reconnect", reconnect, NULL},
+    {"large-transfer", large_transfer, NULL},
+    {"write-after-close", write_after_close, NULL},
+    {"fin-timeout", fin_timeout, NULL},
+    {"lost-ack", lost_ack, NULL},
+    {"no-time-wait", no_time_wait, no_time_wait_before_listen},
 };
 /* clang-format on */
 
@@ -190,6 +193,8 @@ int main(int argc, char *argv[])
     /* Before listen(): the client's FIN_WAIT2 takes the value in force when
      * its FIN is ACKed, which may happen before we accept(). */
     if ((s.sc->takes & CLOSE_TAKES_FIN_TIMEOUT) && set_fin_timeout(&s) != 0)
+        return 2;
+    if (play->before != NULL && play->before(&s) != 0)
         return 2;
     if (start_listening(&s) < 0)
         return 1;

@@ -1,11 +1,16 @@
 /* Shared close-demo steps: closing a connection, and what the kernel still
  * shows of it once no fd reaches it, read through sock_diag. */
+#define _DEFAULT_SOURCE /* SO_ATTACH_FILTER, SO_DETACH_FILTER: Linux options */
 #include "closing.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <linux/filter.h>
+#endif
 
 #include "lab_diag.h"
 #include "lab_fail.h"
@@ -182,4 +187,23 @@ int closing_end_unsaid(int rc)
 {
     end_armed = 0;
     return rc;
+}
+
+int closing_filter_input(int fd, int drop_all)
+{
+#if defined(__linux__)
+    if (drop_all) {
+        /* A classic BPF program that returns 0: the segment is discarded. */
+        static struct sock_filter drop[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+        struct sock_fprog prog = {.len = 1, .filter = drop};
+        return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+    }
+    int unused = 0;
+    return setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused);
+#else
+    (void)fd;
+    (void)drop_all;
+    errno = ENOSYS;
+    return -1;
+#endif
 }

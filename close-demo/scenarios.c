@@ -44,6 +44,10 @@ const struct close_scenario close_scenarios[] = {
      "the client's last ACK is lost (the server drops it): LAST_ACK\n"
      "sends its FIN again; the client's TIME_WAIT ACKs it again\n"
      "and its 60 s timer restarts"},
+    {"no-time-wait", FIRST("no TIME_WAIT for me\n"), 0,
+     "the server sets tcp_max_tw_buckets to 0 (private namespace):\n"
+     "the client keeps no TIME_WAIT; the server's FIN sent again\n"
+     "(its last ACK lost) draws an RST: ECONNRESET"},
 };
 
 #define COUNT (sizeof close_scenarios / sizeof close_scenarios[0])

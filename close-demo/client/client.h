@@ -47,5 +47,6 @@ int large_transfer(struct client *c);
 int write_after_close(struct client *c);
 int fin_timeout(struct client *c);
 int lost_ack(struct client *c);
+int no_time_wait(struct client *c);
 
 #endif

@@ -3,12 +3,8 @@
  * stay in LAST_ACK and send our FIN again. The client's TIME_WAIT is still
  * there to ACK it (claim C19); once we hear again, LAST_ACK ends.
  * Partner: close-client --scenario lost-ack */
-#define _DEFAULT_SOURCE /* SO_ATTACH_FILTER, SO_DETACH_FILTER: Linux options */
 #include <errno.h>
 #include <sys/socket.h>
-#if defined(__linux__)
-#include <linux/filter.h>
-#endif
 
 #include "closing.h"
 #include "lab_diag.h"
@@ -19,27 +15,6 @@
 #include "lab_tcpstate.h"
 #include "lab_watch.h"
 #include "server.h"
-
-/* drop_all 1: a classic BPF filter whose program returns 0, so every segment
- * for this socket is discarded before TCP sees it; 0: the filter removed.
- * 0, or -1 with errno. */
-static int filter_input(int fd, int drop_all)
-{
-#if defined(__linux__)
-    if (drop_all) {
-        static struct sock_filter drop[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
-        struct sock_fprog prog = {.len = 1, .filter = drop};
-        return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
-    }
-    int unused = 0;
-    return setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused);
-#else
-    (void)fd;
-    (void)drop_all;
-    errno = ENOSYS;
-    return -1;
-#endif
-}
 
 /* Wait in LAST_ACK until our FIN has been sent again; say so with the timer
  * of the next retransmission. */
@@ -110,7 +85,7 @@ int lost_ack(struct server *s)
 {
     read_to_eof(s);
     lab_step(&s->n, s->cli.step, "setsockopt(SO_ATTACH_FILTER): hear nothing any more");
-    if (filter_input(s->conn, 1) < 0)
+    if (closing_filter_input(s->conn, 1) < 0)
         lab_fail_errno(&s->n, errno, "setsockopt(SO_ATTACH_FILTER)");
     lab_say_fd(&s->n, s->conn, "setsockopt(SO_ATTACH_FILTER): from now on we hear nothing");
     lab_explain(&s->n, "A socket filter that returns 0 discards every segment for this socket");
@@ -126,7 +101,7 @@ int lost_ack(struct server *s)
     await_retransmission(s);
 
     lab_step(&s->n, s->cli.step, "setsockopt(SO_DETACH_FILTER): hear the client again");
-    if (filter_input(s->conn, 0) < 0)
+    if (closing_filter_input(s->conn, 0) < 0)
         lab_fail_errno(&s->n, errno, "setsockopt(SO_DETACH_FILTER)");
     unsigned retrans; /* counted now: --step may have held us through more of them */
     if (lab_tcp_total_retrans(s->conn, &retrans) < 0)

@@ -26,6 +26,7 @@ struct server {
     int fin_timeout_given; /* --fin-timeout was on the command line */
     long fin_timeout_old;  /* tcp_fin_timeout before our change (refused: what we asked) */
     int fin_timeout_err;   /* 0 changed; -1 the host's namespace; else errno */
+    long tw_buckets_old;   /* no-time-wait: tcp_max_tw_buckets before our change */
 };
 
 /* accept() within --timeout and narrate it: the connection's fd, or -1 when
@@ -69,5 +70,10 @@ int large_transfer(struct server *s);
 int write_after_close(struct server *s);
 int fin_timeout(struct server *s);
 int lost_ack(struct server *s);
+int no_time_wait(struct server *s);
+
+/* no-time-wait, before listen(): net.ipv4.tcp_max_tw_buckets = 0, only in a
+ * private network namespace, put back at exit; 0, or 2 after a usage line. */
+int no_time_wait_before_listen(struct server *s);
 
 #endif

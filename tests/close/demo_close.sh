@@ -130,6 +130,17 @@ lost-ack)
     expect_order "$C" 'sock_diag: +state=TIME_WAIT timer=(59|60)\.[0-9]+s \(time-wait\)' \
         'timer restarted \(else [0-9]+\.[0-9]+s\): +state=TIME_WAIT timer=(59|60)\.[0-9]+s'
     ;;
+no-time-wait)
+    expect_order "$S" 'sysctl net\.ipv4\.tcp_max_tw_buckets [0-9]+ -> 0 \(private namespace\)' \
+        'read\(\) -> 0: EOF +state=CLOSE_WAIT' 'SO_ATTACH_FILTER.* +state=CLOSE_WAIT' \
+        'shutdown\(SHUT_WR\): our FIN goes out +state=LAST_ACK' \
+        'client.s end is gone, no TIME_WAIT.* +state=LAST_ACK' 'SO_DETACH_FILTER.* +state=LAST_ACK' \
+        'our FIN sent again drew an RST +state=CLOSE +errno=ECONNRESET'
+    expect_order "$C" 'close\(\)' \
+        'gone at once, no TIME_WAIT; TcpExt TCPTimeWaitOverflow \+1 +state=CLOSE' \
+        'Tcp OutRsts \+[1-9][0-9]*: the server.s FIN again found no socket +state=CLOSE'
+    expect_no_line "$C" 'state=TIME_WAIT'
+    ;;
 *)
     fail "unknown scenario $scenario"
     ;;
