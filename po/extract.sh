@@ -29,13 +29,14 @@ common=(--from-code=UTF-8 --no-wrap --sort-by-file --add-comments=TRANSLATORS:
     --default-domain=socklab)
 xgettext --language=C "${common[@]}" "${args[@]}" -o "$out" "${sources[@]}"
 # The scripts (scripts/lib.sh): the first argument of sl_tr, sl_help,
-# sl_mark, sl_line, the messages (sl_say ...; lesson19.sh: bad), and in the
-# awk programs the argument of T("...") (their tables come from sl_awk_tr).
+# sl_mark, sl_line, the messages (sl_say ..., sl_mark_interrupted;
+# lesson19.sh: bad), and in the awk programs the argument of T("...")
+# (their tables come from sl_awk_tr).
 # The scripts' formats are printf's: no $VAR in them is ever expanded
 # (no-sh-format); keep each %s in its place. -k: not xgettext's own shell
 # keywords (lib.sh runs gettext(1) itself).
 args=()
-for k in sl_tr sl_help sl_mark sl_line sl_say sl_die sl_usage_error sl_unavailable bad; do
+for k in sl_tr sl_help sl_mark sl_line sl_say sl_die sl_usage_error sl_unavailable sl_mark_interrupted bad; do
     args+=("--keyword=$k:1" "--flag=$k:1:no-sh-format")
 done
 mapfile -t sources < <(find scripts -name '*.sh' | LC_ALL=C sort)

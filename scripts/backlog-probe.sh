@@ -47,6 +47,10 @@ sl_port_arg 19004
 sl_enter_netns "$@"
 
 # nstat keeps its history in the run's temp dir (NSTAT_HISTORY, see lib.sh).
+# (In Chinese: this script's own texts, looked up at once.)
+sl_tr_load '$ nstat   (counters that moved since the previous snapshot)' \
+    "\$ nstat TcpExtListenOverflows TcpExtListenDrops ...   (the queues' counters that moved since the previous snapshot)" \
+    'after %lld ms: %ld completed, %ld waiting in state=SYN_SENT'
 if ((SL_DETAIL)); then
     sl_snapshot_part '$ ss -lnt' trim ss -lnt
     sl_tr '$ nstat   (counters that moved since the previous snapshot)'

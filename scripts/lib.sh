@@ -194,7 +194,7 @@ SL_TR_RUN=(
     '== Narration (server on B, one client per TTL on A; seconds since the run started)'
     '== Socket tables (ss -uan on A, then on B), under the step that preceded each'
     '== Packets on each link (tcpdump; seconds since the run started)'
-    '== Ladder diagram (from the three captures)'
+    '== Ladder diagram (from the three captures)' '(on B)'
 )
 SL_AWK_FILES=(ladder.awk) # the awk programs of the run's report
 
@@ -781,7 +781,7 @@ sl_enter_netns() {
     wait "$SL_CHILD" || rc=$?
     SL_CHILD=""
     if ((rc > 128)); then
-        sl_mark_interrupted "it ended by signal $((rc - 128))"
+        sl_mark_interrupted 'it ended by signal %s' $((rc - 128))
     fi
     rm -rf -- "$SL_TMP"
     exit "$rc"
@@ -806,20 +806,24 @@ sl_outer_stop() {
     fi
     if [[ -n ${SL_TMP:-} ]]; then rm -rf -- "$SL_TMP"; fi
     if [[ -n ${SL_RUN:-} ]]; then
-        sl_mark_interrupted "it was stopped by SIG$1"
+        sl_mark_interrupted 'it was stopped by SIG%s' "$1"
         sl_say 'stopped by SIG%s; what the run wrote so far is in %s' "$1" "$SL_RUN" || true
     fi
     exit "$2"
 }
 
-# sl_mark_interrupted WHY: leave a file INTERRUPTED in the run folder.
+# sl_mark_interrupted FORMAT ARG: leave a file INTERRUPTED in the run
+# folder, saying why (FORMAT, an msgid, with ARG).
 sl_mark_interrupted() {
     {
         sl_own INTERRUPTED
-        local when
+        local why when
         printf -v when '%(%Y-%m-%d %H:%M:%S)T' -1
+        sl_tr "$1"
+        # shellcheck disable=SC2059 # the format is the (translated) msgid
+        printf -v why -- "$SL_TR" "$2"
         {
-            sl_line 'This run did not finish: %s (%s).' "$1" "$when"
+            sl_line 'This run did not finish: %s (%s).' "$why" "$when"
             sl_line 'The files here are what it wrote until then.'
         } >"$SL_RUN/INTERRUPTED"
     } 2>/dev/null || true
