@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # extract.sh [OUT.pot]: every translatable string of the programs, lib/ and
-# scripts/ into a template (default: po/socklab.pot), with xgettext (Debian: gettext).
+# scripts/ into a template (default: po/socklab.pot), with xgettext
+# (Debian: gettext).
 # A string is translatable where it is the text argument of a narration
 # call (lab_say, lab_explain, ...), of lab_tr, or marked with N_(). The
 # catalog check (tests/i18n) compares the template with po/zh_CN.po.
@@ -28,7 +29,7 @@ common=(--from-code=UTF-8 --no-wrap --sort-by-file --add-comments=TRANSLATORS:
     --package-name=socklab --msgid-bugs-address="the socklab issue tracker"
     --default-domain=socklab)
 xgettext --language=C "${common[@]}" "${args[@]}" -o "$out" "${sources[@]}"
-# The scripts (scripts/lib.sh): the first argument of sl_tr, sl_help,
+# The scripts (scripts/i18n.sh, lib.sh): the first argument of sl_tr, sl_help,
 # sl_mark, sl_line, the messages (sl_say ..., sl_mark_interrupted;
 # lesson19.sh: bad), and in the awk programs the argument of T("...")
 # (their tables come from sl_awk_tr).

@@ -7,9 +7,8 @@
 set -euo pipefail
 here=${BASH_SOURCE[0]%/*}
 [[ $here == "${BASH_SOURCE[0]}" ]] && here=. # no fork for dirname
-# For its language (sl_tr, sl_help, sl_line) only.
-# shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
-source "$here/lib.sh"
+# shellcheck source=scripts/i18n.sh source-path=SCRIPTDIR/..
+source "$here/i18n.sh" # the learner's language: sl_tr, sl_help, sl_line
 
 # question | title (the note's heading, then ours) | script | scenario
 # In Chinese, the title is the course's own heading: the translation of ours
