@@ -52,12 +52,13 @@ static const struct play {
     {"fin-timeout", fin_timeout, NULL},
     {"lost-ack", lost_ack, NULL},
     {"no-time-wait", no_time_wait, NULL},
+    {"tw-reuse", tw_reuse, tw_reuse_before_connect},
 };
 /* clang-format on */
 
 #define PLAYS (sizeof plays / sizeof plays[0])
 
-enum { OPT_BYTES = LAB_OPT_FIRST_PRIVATE };
+enum { OPT_BYTES = LAB_OPT_FIRST_PRIVATE, OPT_TW_REUSE };
 
 static void usage(void)
 {
@@ -71,6 +72,8 @@ static void usage(void)
            "IPv6)\n"
            "  -p, --port PORT      server port (default %d)\n"
            "      --bytes N        bytes to send in large-transfer (default 1048576)\n"
+           "      --tw-reuse N     net.ipv4.tcp_tw_reuse for tw-reuse: 0, 1 or 2 (default 2;\n"
+           "                       set only in a private network namespace)\n"
            "  -t, --timeout MS     bound on every wait for the peer or the kernel\n"
            "                       (default 600000: time to switch terminals)\n"
            "      --step           wait for Enter before each state-changing call\n"
@@ -96,17 +99,24 @@ static int parse_args(struct client *c, const struct play **play, int argc, char
         LAB_CLI_COMMON_OPTIONS,
         {"host", required_argument, NULL, 'H'},
         {"bytes", required_argument, NULL, OPT_BYTES},
+        {"tw-reuse", required_argument, NULL, OPT_TW_REUSE},
         {NULL, 0, NULL, 0},
     };
     lab_cli_init(&c->cli, PROG, CLOSE_DEMO_PORT, 600000);
     c->bytes = 1L << 20;
-    int opt, more, bytes_given = 0;
+    c->tw_reuse = 2; /* the kernel's default: loopback only */
+    int opt, more, bytes_given = 0, tw_reuse_given = 0;
     while ((more = lab_cli_next(&c->cli, argc, argv, options, &opt)) > 0) {
         switch (opt) {
         case OPT_BYTES:
             if (lab_cli_long(PROG, "bytes", optarg, 0, 1L << 30, &c->bytes) < 0)
                 return -1;
             bytes_given = 1;
+            break;
+        case OPT_TW_REUSE:
+            if (lab_cli_long(PROG, "tw-reuse", optarg, 0, 2, &c->tw_reuse) < 0)
+                return -1;
+            tw_reuse_given = 1;
             break;
         default:
             return lab_cli_unknown(&c->cli, opt, argv);
@@ -122,8 +132,12 @@ static int parse_args(struct client *c, const struct play **play, int argc, char
                         PROG);
         return -1;
     }
-    if (bytes_given && !c->cli.help)
-        return close_scenario_takes(PROG, c->sc, CLOSE_TAKES_BYTES, "--bytes", "sends them");
+    if (bytes_given && !c->cli.help &&
+        close_scenario_takes(PROG, c->sc, CLOSE_TAKES_BYTES, "--bytes", "sends them") < 0)
+        return -1;
+    if (tw_reuse_given && !c->cli.help)
+        return close_scenario_takes(PROG, c->sc, CLOSE_TAKES_TW_REUSE, "--tw-reuse",
+                                    "reuses a TIME_WAIT");
     return 0;
 }
 

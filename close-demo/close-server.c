@@ -51,6 +51,7 @@ static const struct play {
     {"fin-timeout", fin_timeout, NULL},
     {"lost-ack", lost_ack, NULL},
     {"no-time-wait", no_time_wait, no_time_wait_before_listen},
+    {"tw-reuse", tw_reuse, NULL},
 };
 /* clang-format on */
 

@@ -48,6 +48,10 @@ const struct close_scenario close_scenarios[] = {
      "the server sets tcp_max_tw_buckets to 0 (private namespace):\n"
      "the client keeps no TIME_WAIT; the server's FIN sent again\n"
      "(its last ACK lost) draws an RST: ECONNRESET"},
+    {"tw-reuse", FIRST("one port, two connections\n"), CLOSE_TAKES_TW_REUSE,
+     "one ephemeral port (private namespace): the client closes,\n"
+     "then connects again onto its own TIME_WAIT: EADDRNOTAVAIL\n"
+     "with --tw-reuse 0; reused after a delay with 2 (loopback)"},
 };
 
 #define COUNT (sizeof close_scenarios / sizeof close_scenarios[0])

@@ -14,6 +14,7 @@ enum {
     CLOSE_TAKES_BYTES = 1,       /* close-client --bytes */
     CLOSE_TAKES_HOLD = 2,        /* close-server --hold-ms */
     CLOSE_TAKES_FIN_TIMEOUT = 4, /* close-server --fin-timeout */
+    CLOSE_TAKES_TW_REUSE = 8,    /* close-client --tw-reuse */
 };
 
 /* One scenario, as both ends know it. */

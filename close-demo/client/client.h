@@ -19,6 +19,7 @@ struct client {
     long bytes;                      /* --bytes: what large-transfer sends */
     struct lab_endpoint server;      /* --host, --port */
     int fd;                          /* the connection, -1 once closed */
+    long tw_reuse;                   /* --tw-reuse: net.ipv4.tcp_tw_reuse for tw-reuse */
 };
 
 /* write() all of text (or the scenario's first bytes) and narrate it. */
@@ -48,5 +49,10 @@ int write_after_close(struct client *c);
 int fin_timeout(struct client *c);
 int lost_ack(struct client *c);
 int no_time_wait(struct client *c);
+int tw_reuse(struct client *c);
+
+/* tw-reuse, before connect(): one ephemeral port and --tw-reuse, only in a
+ * private network namespace, put back at exit; 0, or 2 after a usage line. */
+int tw_reuse_before_connect(struct client *c);
 
 #endif

@@ -12,11 +12,14 @@ host=127.0.0.1
 
 client_args=() server_args=()
 [[ $scenario == large-transfer ]] && client_args=(--bytes 300001)
+# tw-reuse-0: the tw-reuse scenario with the client's --tw-reuse 0.
+real=$scenario
+[[ $scenario == tw-reuse-0 ]] && real=tw-reuse client_args=(--tw-reuse 0)
 # A longer hold keeps the client's FIN_WAIT2 visible on a loaded machine
 # (only the scenarios that hold CLOSE_WAIT take --hold-ms).
 case $scenario in graceful | half-close | close-wait-leak) server_args=(--hold-ms 300) ;; esac
-start_server close-server --scenario "$scenario" --bind "$host" --port 0 "${server_args[@]}" "$@"
-run_client close-client 0 --scenario "$scenario" --host "$host" --port "$SERVER_PORT" \
+start_server close-server --scenario "$real" --bind "$host" --port 0 "${server_args[@]}" "$@"
+run_client close-client 0 --scenario "$real" --host "$host" --port "$SERVER_PORT" \
     --timeout 3000 "${client_args[@]}"
 wait_server 0
 S=$WORK/server.out C=$WORK/client.out
@@ -140,6 +143,26 @@ no-time-wait)
         'gone at once, no TIME_WAIT; TcpExt TCPTimeWaitOverflow \+1 +state=CLOSE' \
         'Tcp OutRsts \+[1-9][0-9]*: the server.s FIN again found no socket +state=CLOSE'
     expect_no_line "$C" 'state=TIME_WAIT'
+    ;;
+tw-reuse)
+    port='[0-9]+'
+    first_match "$C" 'ip_local_port_range [0-9]+ [0-9]+ -> ([0-9]+) \1 \(private namespace\)'
+    [[ -n $MATCH ]] && port=${BASH_REMATCH[1]}
+    expect_order "$C" "connected to .* from $addr:$port .*state=ESTABLISHED" \
+        'tcp_tw_reuse = 2' 'close\(\)' 'sock_diag: +state=TIME_WAIT timer=' \
+        "connect\(\) again -> connected from $addr:$port, our TIME_WAIT.s 4-tuple, after [0-9]+ ms" \
+        'write\(\) -> 18 bytes "second connection\\n"'
+    expect_order "$S" "accept\(\) -> connection from $addr:$port" 'read\(\) -> 0: EOF' \
+        "accept\(\) -> connection from $addr:$port" 'the same client port as before' \
+        'read\(\) -> 18 bytes "second connection\\n"' 'read\(\) -> 0: EOF'
+    ;;
+tw-reuse-0)
+    expect_order "$C" 'tcp_tw_reuse = 0' 'sock_diag: +state=TIME_WAIT timer=' \
+        'connect\(\) again -> -1, as expected +state=CLOSE +errno=EADDRNOTAVAIL' \
+        'ip_local_port_range back to' 'connected from .*: another port' \
+        'write\(\) -> 18 bytes "second connection\\n"'
+    expect_order "$S" 'read\(\) -> 0: EOF' 'accept\(\) -> connection from' \
+        'another client port' 'read\(\) -> 18 bytes "second connection\\n"'
     ;;
 *)
     fail "unknown scenario $scenario"

@@ -1,0 +1,249 @@
+/* tw-reuse, the client's half: in a private network namespace we narrow
+ * net.ipv4.ip_local_port_range to one port (put back at exit), so that a
+ * second connect() to the same server can only use our first connection's
+ * 4-tuple. We close first and that 4-tuple is our TIME_WAIT's. With
+ * --tw-reuse 0 (net.ipv4.tcp_tw_reuse) connect() fails: EADDRNOTAVAIL; with
+ * the default 2 it takes the TIME_WAIT over on loopback, once a short delay
+ * has passed since its last timestamped segment (claim C21).
+ * Partner: close-server --scenario tw-reuse */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "closing.h"
+#include "lab_cli.h"
+#include "lab_diag.h"
+#include "lab_fail.h"
+#include "lab_i18n.h"
+#include "lab_kstat.h"
+#include "lab_netns.h"
+#include "lab_sock.h"
+#include "lab_step.h"
+#include "lab_tcpstate.h"
+#include "lab_watch.h"
+
+#define RANGE "net.ipv4.ip_local_port_range"
+#define RANGE_FILE "/proc/sys/net/ipv4/ip_local_port_range"
+
+/* ip_local_port_range holds two numbers, so lab_sysctl_change cannot keep it:
+ * its old text is written back here, at exit and on the signals after which
+ * lab_sysctl_restore_on_exit puts the other sysctls back. */
+static unsigned range_old[2], port;
+static char range_text[32];
+static size_t range_len;
+static const int SIGNALS[] = {SIGINT, SIGTERM, SIGHUP};
+static struct sigaction before_ours[3];
+
+static void put_range_back(void)
+{
+    int fd = open(RANGE_FILE, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t w = write(fd, range_text, range_len);
+    (void)w; /* nothing more to try, at exit */
+    close(fd);
+}
+
+static void put_range_back_and_go_on(int sig)
+{
+    put_range_back();
+    for (size_t i = 0; i < 3; i++)
+        if (SIGNALS[i] == sig && before_ours[i].sa_handler != SIG_DFL &&
+            before_ours[i].sa_handler != SIG_IGN) {
+            before_ours[i].sa_handler(sig); /* the sysctls' restore: it ends us */
+            return;
+        }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Write "lo hi" into the port range; 0 or -1 with errno. */
+static int write_range(unsigned lo, unsigned hi)
+{
+    FILE *f = fopen(RANGE_FILE, "w");
+    if (f == NULL)
+        return -1;
+    int rc = fprintf(f, "%u %u", lo, hi);
+    return fclose(f) == 0 && rc > 0 ? 0 : -1;
+}
+
+int tw_reuse_before_connect(struct client *c)
+{
+    if (lab_netns_is_host() != 0)
+        return lab_usage_error(c->cli.prog,
+                               "refusing to change " RANGE " outside a private network namespace: "
+                               "run both programs in one (scripts/close-demo.sh)");
+    if (lab_sysctl_restore_on_exit() < 0)
+        lab_fail_errno(&c->n, errno, "installing the sysctl restore");
+    long old;
+    if (lab_sysctl_change("net.ipv4.tcp_tw_reuse", c->tw_reuse, &old) < 0)
+        return lab_usage_error(c->cli.prog, "cannot set net.ipv4.tcp_tw_reuse here: errno=%s",
+                               lab_errno_name(errno));
+    FILE *f = fopen(RANGE_FILE, "r");
+    int got = f != NULL ? fscanf(f, "%u %u", &range_old[0], &range_old[1]) : -1;
+    if (f != NULL)
+        fclose(f);
+    if (got != 2)
+        lab_fail_errno(&c->n, errno, "reading " RANGE);
+    int w = snprintf(range_text, sizeof range_text, "%u %u", range_old[0], range_old[1]);
+    range_len = w > 0 ? (size_t)w : 0;
+    if (atexit(put_range_back) != 0)
+        lab_fail_errno(&c->n, ENOMEM, "atexit()");
+    for (size_t i = 0; i < 3; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = put_range_back_and_go_on;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(SIGNALS[i], &sa, &before_ours[i]) < 0)
+            lab_fail_errno(&c->n, errno, "sigaction()");
+    }
+    /* The range's first port, unless the server listens on it. */
+    port = range_old[0] == lab_endpoint_port(&c->server) ? range_old[0] + 1 : range_old[0];
+    if (write_range(port, port) < 0)
+        return lab_usage_error(c->cli.prog, "cannot set " RANGE " here: errno=%s",
+                               lab_errno_name(errno));
+    return 0;
+}
+
+/* A new socket's connect() to the server: 0 with it in *fd, or errno. */
+static int connect_again(const struct client *c, int *fd, long long deadline)
+{
+    *fd = socket(c->server.ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (*fd < 0)
+        lab_fail_errno(&c->n, errno, "socket()");
+    if (lab_connect_bounded(*fd, &c->server, lab_ms_left(deadline)) == 0)
+        return 0;
+    int err = errno;
+    close(*fd);
+    *fd = -1;
+    return err;
+}
+
+/* Second connection's end: our bytes, our close(). */
+static void second_connection(struct client *c, int fd)
+{
+    c->fd = fd;
+    send_text(c, "second connection\n");
+    closing_close(&c->n, &c->fd);
+    lab_say(&c->n, "close(): the kernel sends our FIN; the fd is gone");
+}
+
+/* --tw-reuse 0, or 2 off loopback: refused; then a port of the old range. */
+static int refused(struct client *c)
+{
+    lab_step(&c->n, c->cli.step, "connect() again, without bind()");
+    int fd, err = connect_again(c, &fd, lab_now_ms() + c->cli.timeout_ms);
+    if (err == 0)
+        lab_fail_fd(&c->n, fd, "connect() again took over our TIME_WAIT: tcp_tw_reuse %ld",
+                    c->tw_reuse);
+    if (err != EADDRNOTAVAIL)
+        lab_fail_errno(&c->n, err, "connect() again");
+    lab_say_errno(&c->n, err, "connect() again -> -1, as expected  state=CLOSE");
+    lab_explain(&c->n, "connect() without bind() needs a local port whose 4-tuple to this");
+    lab_explain(&c->n, "server is free. Our only port's is held by our TIME_WAIT, which");
+    lab_explain(&c->n, "net.ipv4.tcp_tw_reuse = %ld forbids taking over%s: no port left,",
+                c->tw_reuse, c->tw_reuse == 0 ? "" : lab_tr(" off loopback"));
+    lab_explain(&c->n, "EADDRNOTAVAIL. A busy client that closes first runs out of ports so.");
+
+    if (write_range(range_old[0], range_old[1]) < 0)
+        lab_fail_errno(&c->n, errno, "writing " RANGE);
+    lab_say(&c->n, "sysctl " RANGE " back to %u %u", range_old[0], range_old[1]);
+    err = connect_again(c, &fd, lab_now_ms() + c->cli.timeout_ms);
+    if (err != 0)
+        lab_fail_errno(&c->n, err, "connect() from the whole range");
+    struct lab_endpoint local;
+    char from[LAB_ENDPOINT_STRLEN];
+    if (lab_endpoint_local(fd, &local) < 0)
+        lab_fail_errno(&c->n, errno, "getsockname()");
+    lab_say_fd(&c->n, fd, "connect() -> connected from %s: another port, another 4-tuple",
+               lab_endpoint_format((struct sockaddr *)&local.ss, from, sizeof from));
+    second_connection(c, fd);
+    return 0;
+}
+
+/* Say after how long connect() took the TIME_WAIT over, and why that is safe. */
+static void explain_reuse(const struct client *c)
+{
+    long delay;
+    lab_explain(&c->n, "net.ipv4.tcp_tw_reuse = %ld lets connect() take over a TIME_WAIT,",
+                c->tw_reuse);
+    if (lab_sysctl_read("net.ipv4.tcp_tw_reuse_delay", &delay) == 0) {
+        lab_explain(&c->n, "but only net.ipv4.tcp_tw_reuse_delay = %ld ms after its last", delay);
+        lab_explain(&c->n, "timestamped segment: until then, EADDRNOTAVAIL.");
+    } else {
+        lab_explain(&c->n, "but only once the kernel's seconds clock has passed the second of");
+        lab_explain(&c->n, "its last timestamped segment (before Linux 6.13): 0 to 1 s.");
+    }
+    lab_explain(&c->n, "Timestamps make it safe: the new connection's are higher, so PAWS");
+    lab_explain(&c->n, "drops any old segment of the first one still in the network. Off");
+    lab_explain(&c->n, "loopback the default (2) refuses, as 0 does; 1 allows it everywhere.");
+}
+
+/* --tw-reuse 1, or 2 on loopback: try until the kernel lets us (bounded). */
+static int reused(struct client *c)
+{
+    lab_step(&c->n, c->cli.step, "connect() again, without bind()");
+    long long t0 = lab_now_ms(), deadline = t0 + c->cli.timeout_ms;
+    struct lab_backoff pace = {0};
+    int fd, err, refusals = 0;
+    while ((err = connect_again(c, &fd, deadline)) != 0) {
+        if (err != EADDRNOTAVAIL)
+            lab_fail_errno(&c->n, err, "connect() again");
+        if (refusals++ == 0) {
+            lab_say_errno(&c->n, err, "connect() again -> -1: too soon  state=CLOSE");
+            lab_explain(&c->n, "Our only port's 4-tuple is our TIME_WAIT's. We try again, a new");
+            lab_explain(&c->n, "socket each time.");
+        }
+        if (lab_ms_left(deadline) == 0)
+            lab_fail_errno(&c->n, ETIMEDOUT, "connect() again: EADDRNOTAVAIL %d times", refusals);
+        lab_backoff_pause(&pace, -1);
+    }
+    struct lab_endpoint local;
+    char from[LAB_ENDPOINT_STRLEN];
+    if (lab_endpoint_local(fd, &local) < 0)
+        lab_fail_errno(&c->n, errno, "getsockname()");
+    if (lab_endpoint_port(&local) != port)
+        lab_fail_fd(&c->n, fd, "connected from port %u, not %u: is " RANGE " changed?",
+                    lab_endpoint_port(&local), port);
+    lab_say_fd(&c->n, fd,
+               "connect() again -> connected from %s, our TIME_WAIT's 4-tuple, after %lld ms "
+               "and %d refusals",
+               lab_endpoint_format((struct sockaddr *)&local.ss, from, sizeof from),
+               lab_now_ms() - t0, refusals);
+    explain_reuse(c);
+    second_connection(c, fd);
+    return 0;
+}
+
+int tw_reuse(struct client *c)
+{
+    lab_say(&c->n, "before connect: sysctl " RANGE " %u %u -> %u %u (private namespace)",
+            range_old[0], range_old[1], port, port);
+    lab_say(&c->n, "before connect: sysctl net.ipv4.tcp_tw_reuse = %ld (private namespace)",
+            c->tw_reuse);
+    lab_explain(&c->n, "One ephemeral port: every connect() to this server has the same");
+    lab_explain(&c->n, "4-tuple. The old values come back at exit.");
+    send_first(c);
+    struct lab_endpoint local, peer;
+    closing_close_noting(&c->n, c->cli.step, "close()", &c->fd, &local, &peer);
+    lab_say(&c->n, "close(): the kernel sends our FIN; the fd is gone");
+    struct lab_conn tw;
+    int rc = lab_watch_conn(&c->n, (struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss,
+                            LAB_STATE_BIT(LAB_TCP_TIME_WAIT), c->cli.timeout_ms, NULL, &tw);
+    if (rc < 0)
+        lab_fail_errno(&c->n, errno, "waiting for TIME_WAIT (last state %s)",
+                       lab_tcp_state_name(tw.state));
+    if (rc == 0)
+        lab_fail(&c->n, "the connection vanished without TIME_WAIT  state=CLOSE");
+    lab_explain(&c->n, "We closed first: the TIME_WAIT is ours, on our only port.");
+    if (c->tw_reuse == 1 || (c->tw_reuse == 2 && lab_endpoint_is_loopback(&c->server)))
+        return reused(c);
+    return refused(c);
+}
