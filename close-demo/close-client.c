@@ -7,8 +7,10 @@
  * TIME_WAIT, an orphaned FIN_WAIT2, connect() on a connected TCP socket
  * (EISCONN; AF_UNSPEC disconnects with RST and allows a new connect), and a
  * write() after the server's close (it works; the next one fails: EPIPE),
- * and a TIME_WAIT that ACKs the server's FIN again when its first ACK was
- * lost, its 60 s starting over.
+ * a TIME_WAIT that ACKs the server's FIN again when its first ACK was
+ * lost, its 60 s starting over, what goes wrong with no TIME_WAIT at all,
+ * a new connect() taking a TIME_WAIT's 4-tuple over (tcp_tw_reuse), and a
+ * simultaneous close (CLOSING, TIME_WAIT on both ends).
  * This file parses, connects and dispatches; each scenario is a function of
  * its own name in client/<name>.c.
  *
@@ -53,6 +55,7 @@ static const struct play {
     {"lost-ack", lost_ack, NULL},
     {"no-time-wait", no_time_wait, NULL},
     {"tw-reuse", tw_reuse, tw_reuse_before_connect},
+    {"simultaneous-close", simultaneous_close, NULL},
 };
 /* clang-format on */
 

@@ -7,8 +7,10 @@
  * leak, a peer that disconnects with connect(AF_UNSPEC) and comes back, the
  * RST a closed socket answers a late write() with, and a close so late that
  * the client's orphaned FIN_WAIT2 has timed out (net.ipv4.tcp_fin_timeout,
- * set only in a private network namespace), and a LAST_ACK that loses the
- * client's ACK and sends its FIN again.
+ * set only in a private network namespace), a LAST_ACK that loses the
+ * client's ACK and sends its FIN again (with no TIME_WAIT on the client:
+ * tcp_max_tw_buckets 0, an RST), a client that reconnects onto its own
+ * TIME_WAIT, and a simultaneous close.
  * This file parses, listens, accepts and dispatches; each scenario is a
  * function of its own name in server/<name>.c.
  *
@@ -52,6 +54,7 @@ static const struct play {
     {"lost-ack", lost_ack, NULL},
     {"no-time-wait", no_time_wait, no_time_wait_before_listen},
     {"tw-reuse", tw_reuse, NULL},
+    {"simultaneous-close", simultaneous_close, NULL},
 };
 /* clang-format on */
 

@@ -52,6 +52,9 @@ const struct close_scenario close_scenarios[] = {
      "one ephemeral port (private namespace): the client closes,\n"
      "then connects again onto its own TIME_WAIT: EADDRNOTAVAIL\n"
      "with --tw-reuse 0; reused after a delay with 2 (loopback)"},
+    {"simultaneous-close", FIRST("we both close\n"), 0,
+     "both ends send FIN before hearing the other's (filters):\n"
+     "FIN_WAIT1 on both, CLOSING, then TIME_WAIT on both"},
 };
 
 #define COUNT (sizeof close_scenarios / sizeof close_scenarios[0])

@@ -50,6 +50,7 @@ int fin_timeout(struct client *c);
 int lost_ack(struct client *c);
 int no_time_wait(struct client *c);
 int tw_reuse(struct client *c);
+int simultaneous_close(struct client *c);
 
 /* tw-reuse, before connect(): one ephemeral port and --tw-reuse, only in a
  * private network namespace, put back at exit; 0, or 2 after a usage line. */

@@ -72,6 +72,7 @@ int fin_timeout(struct server *s);
 int lost_ack(struct server *s);
 int no_time_wait(struct server *s);
 int tw_reuse(struct server *s);
+int simultaneous_close(struct server *s);
 
 /* no-time-wait, before listen(): net.ipv4.tcp_max_tw_buckets = 0, only in a
  * private network namespace, put back at exit; 0, or 2 after a usage line. */
