@@ -29,7 +29,6 @@
 #include "lab_tcpstate.h"
 #include "lab_watch.h"
 
-#define RANGE "net.ipv4.ip_local_port_range"
 #define RANGE_FILE "/proc/sys/net/ipv4/ip_local_port_range"
 
 /* ip_local_port_range holds two numbers, so lab_sysctl_change cannot keep it:
@@ -77,9 +76,10 @@ static int write_range(unsigned lo, unsigned hi)
 int tw_reuse_before_connect(struct client *c)
 {
     if (lab_netns_is_host() != 0)
-        return lab_usage_error(c->cli.prog,
-                               "refusing to change " RANGE " outside a private network namespace: "
-                               "run both programs in one (scripts/close-demo.sh)");
+        return lab_usage_error(
+            c->cli.prog,
+            "refusing to change net.ipv4.ip_local_port_range outside a private network namespace: "
+            "run both programs in one (scripts/close-demo.sh)");
     if (lab_sysctl_restore_on_exit() < 0)
         lab_fail_errno(&c->n, errno, "installing the sysctl restore");
     long old;
@@ -91,7 +91,7 @@ int tw_reuse_before_connect(struct client *c)
     if (f != NULL)
         fclose(f);
     if (got != 2)
-        lab_fail_errno(&c->n, errno, "reading " RANGE);
+        lab_fail_errno(&c->n, errno, "reading net.ipv4.ip_local_port_range");
     int w = snprintf(range_text, sizeof range_text, "%u %u", range_old[0], range_old[1]);
     range_len = w > 0 ? (size_t)w : 0;
     if (atexit(put_range_back) != 0)
@@ -107,7 +107,8 @@ int tw_reuse_before_connect(struct client *c)
     /* The range's first port, unless the server listens on it. */
     port = range_old[0] == lab_endpoint_port(&c->server) ? range_old[0] + 1 : range_old[0];
     if (write_range(port, port) < 0)
-        return lab_usage_error(c->cli.prog, "cannot set " RANGE " here: errno=%s",
+        return lab_usage_error(c->cli.prog,
+                               "cannot set net.ipv4.ip_local_port_range here: errno=%s",
                                lab_errno_name(errno));
     return 0;
 }
@@ -153,8 +154,8 @@ static int refused(struct client *c)
     lab_explain(&c->n, "EADDRNOTAVAIL. A busy client that closes first runs out of ports so.");
 
     if (write_range(range_old[0], range_old[1]) < 0)
-        lab_fail_errno(&c->n, errno, "writing " RANGE);
-    lab_say(&c->n, "sysctl " RANGE " back to %u %u", range_old[0], range_old[1]);
+        lab_fail_errno(&c->n, errno, "writing net.ipv4.ip_local_port_range");
+    lab_say(&c->n, "sysctl net.ipv4.ip_local_port_range back to %u %u", range_old[0], range_old[1]);
     err = connect_again(c, &fd, lab_now_ms() + c->cli.timeout_ms);
     if (err != 0)
         lab_fail_errno(&c->n, err, "connect() from the whole range");
@@ -210,7 +211,8 @@ static int reused(struct client *c)
     if (lab_endpoint_local(fd, &local) < 0)
         lab_fail_errno(&c->n, errno, "getsockname()");
     if (lab_endpoint_port(&local) != port)
-        lab_fail_fd(&c->n, fd, "connected from port %u, not %u: is " RANGE " changed?",
+        lab_fail_fd(&c->n, fd,
+                    "connected from port %u, not %u: is net.ipv4.ip_local_port_range changed?",
                     lab_endpoint_port(&local), port);
     lab_say_fd(&c->n, fd,
                "connect() again -> connected from %s, our TIME_WAIT's 4-tuple, after %lld ms "
@@ -224,8 +226,10 @@ static int reused(struct client *c)
 
 int tw_reuse(struct client *c)
 {
-    lab_say(&c->n, "before connect: sysctl " RANGE " %u %u -> %u %u (private namespace)",
-            range_old[0], range_old[1], port, port);
+    lab_say(
+        &c->n,
+        "before connect: sysctl net.ipv4.ip_local_port_range %u %u -> %u %u (private namespace)",
+        range_old[0], range_old[1], port, port);
     lab_say(&c->n, "before connect: sysctl net.ipv4.tcp_tw_reuse = %ld (private namespace)",
             c->tw_reuse);
     lab_explain(&c->n, "One ephemeral port: every connect() to this server has the same");

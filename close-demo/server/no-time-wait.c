@@ -20,18 +20,17 @@
 #include "lab_watch.h"
 #include "server.h"
 
-#define TW_BUCKETS "net.ipv4.tcp_max_tw_buckets"
-
 int no_time_wait_before_listen(struct server *s)
 {
     if (lab_netns_is_host() != 0)
-        return lab_usage_error(s->cli.prog,
-                               "refusing to change " TW_BUCKETS " outside a private network "
-                               "namespace: run both programs in one (scripts/close-demo.sh)");
+        return lab_usage_error(
+            s->cli.prog, "refusing to change net.ipv4.tcp_max_tw_buckets outside a private network "
+                         "namespace: run both programs in one (scripts/close-demo.sh)");
     if (lab_sysctl_restore_on_exit() < 0)
         lab_fail_errno(&s->n, errno, "installing the sysctl restore");
-    if (lab_sysctl_change(TW_BUCKETS, 0, &s->tw_buckets_old) < 0)
-        return lab_usage_error(s->cli.prog, "cannot set " TW_BUCKETS " to 0 here: errno=%s",
+    if (lab_sysctl_change("net.ipv4.tcp_max_tw_buckets", 0, &s->tw_buckets_old) < 0)
+        return lab_usage_error(s->cli.prog,
+                               "cannot set net.ipv4.tcp_max_tw_buckets to 0 here: errno=%s",
                                lab_errno_name(errno));
     return 0;
 }
@@ -56,7 +55,7 @@ static void see_client_gone(const struct server *s)
 
 int no_time_wait(struct server *s)
 {
-    lab_say(&s->n, "before listen: sysctl " TW_BUCKETS " %ld -> 0 (private namespace)",
+    lab_say(&s->n, "before listen: sysctl net.ipv4.tcp_max_tw_buckets %ld -> 0 (private namespace)",
             s->tw_buckets_old);
     lab_explain(&s->n, "At most 0 TIME_WAIT sockets in this namespace: a connection that would");
     lab_explain(&s->n, "enter TIME_WAIT is dropped instead. The old value comes back at exit.");
