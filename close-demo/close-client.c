@@ -28,6 +28,7 @@
 #include "client/client.h"
 #include "closing.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_sock.h"
 #include "lab_step.h"
 #include "lab_watch.h"
@@ -63,28 +64,40 @@ static const struct play {
 
 enum { OPT_BYTES = LAB_OPT_FIRST_PRIVATE, OPT_TW_REUSE };
 
+/* --help, one msgid per paragraph or option (the option itself is part of
+ * its msgid, so a translation keeps the columns). */
 static void usage(void)
 {
-    printf("Usage: %s [OPTION]...\n"
-           "The client end of the close demo: connects, plays its half of the\n"
-           "scenario and narrates each step with the TCP state the kernel reports,\n"
-           "also after close(), when only sock_diag can still see the connection.\n\n"
-           "Options:\n"
-           "  -s, --scenario NAME  which story to play (default graceful)\n"
-           "  -H, --host HOST      server address or name (default 127.0.0.1; ::1 for "
-           "IPv6)\n"
-           "  -p, --port PORT      server port (default %d)\n"
-           "      --bytes N        bytes to send in large-transfer (default 1048576)\n"
-           "      --tw-reuse N     net.ipv4.tcp_tw_reuse for tw-reuse: 0, 1 or 2 (default 2;\n"
-           "                       set only in a private network namespace)\n"
-           "  -t, --timeout MS     bound on every wait for the peer or the kernel\n"
-           "                       (default 600000: time to switch terminals)\n"
-           "      --step           wait for Enter before each state-changing call\n"
-           "  -q, --quiet          events only, no explanations\n"
-           "  -h, --help           this text\n\n",
-           PROG, CLOSE_DEMO_PORT);
+    printf(lab_tr("Usage: %s [OPTION]...\n"), PROG);
+    fputs(lab_tr("The client end of the close demo: connects, plays its half of the\n"
+                 "scenario and narrates each step with the TCP state the kernel reports,\n"
+                 "also after close(), when only sock_diag can still see the connection.\n"),
+          stdout);
+    fputs("\n", stdout);
+    fputs(lab_tr("Options:\n"), stdout);
+    fputs(lab_tr("  -s, --scenario NAME  which story to play (default graceful)\n"), stdout);
+    fputs(lab_tr("  -H, --host HOST      server address or name (default 127.0.0.1; ::1 for "
+                 "IPv6)\n"),
+          stdout);
+    printf(lab_tr("  -p, --port PORT      server port (default %d)\n"), CLOSE_DEMO_PORT);
+    fputs(lab_tr("      --bytes N        bytes to send in large-transfer (default 1048576)\n"),
+          stdout);
+    fputs(
+        lab_tr("      --tw-reuse N     net.ipv4.tcp_tw_reuse for tw-reuse: 0, 1 or 2 (default 2;\n"
+               "                       set only in a private network namespace)\n"),
+        stdout);
+    fputs(lab_tr("  -t, --timeout MS     bound on every wait for the peer or the kernel\n"
+                 "                       (default 600000: time to switch terminals)\n"),
+          stdout);
+    fputs(lab_tr("      --step           wait for Enter before each state-changing call\n"),
+          stdout);
+    fputs(lab_tr("  -q, --quiet          events only, no explanations\n"), stdout);
+    fputs(lab_tr("  -h, --help           this text\n"), stdout);
+    fputs("\n", stdout);
     close_scenarios_usage(stdout);
-    printf("\nExample:\n  %s --scenario half-close --host ::1\n", PROG);
+    fputs("\n", stdout);
+    fputs(lab_tr("Example:\n"), stdout);
+    printf("  %s --scenario half-close --host ::1\n", PROG);
 }
 
 static const struct play *find_play(const char *name)

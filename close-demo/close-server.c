@@ -27,6 +27,7 @@
 
 #include "closing.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_sock.h"
 #include "lab_watch.h"
 #include "server/server.h"
@@ -62,29 +63,41 @@ static const struct play {
 
 enum { OPT_HOLD = LAB_OPT_FIRST_PRIVATE, OPT_REUSEADDR, OPT_FIN_TIMEOUT };
 
+/* --help, one msgid per paragraph or option (the option itself is part of
+ * its msgid, so a translation keeps the columns). */
 static void usage(void)
 {
-    printf("Usage: %s [OPTION]...\n"
-           "The server end of the close demo: accepts one connection (two for\n"
-           "reconnect), plays its half of the scenario and narrates each step with\n"
-           "the TCP state the kernel reports.\n\n"
-           "Options:\n"
-           "  -s, --scenario NAME  which story to play (default graceful)\n"
-           "  -b, --bind ADDR      address to listen on (default 127.0.0.1; ::1 for IPv6)\n"
-           "  -p, --port PORT      port to listen on (default %d; 0 = kernel picks)\n"
-           "      --hold-ms MS     how long to sit in CLOSE_WAIT before closing (default\n"
-           "                       100; graceful, half-close and close-wait-leak only)\n"
-           "      --reuseaddr      set SO_REUSEADDR on the listener\n"
-           "      --fin-timeout S  net.ipv4.tcp_fin_timeout for fin-timeout (default 1;\n"
-           "                       set only in a private network namespace)\n"
-           "  -t, --timeout MS     bound on every wait for the peer or the kernel\n"
-           "                       (default 600000: time to switch terminals)\n"
-           "      --step           wait for Enter before each state-changing call\n"
-           "  -q, --quiet          events only, no explanations\n"
-           "  -h, --help           this text\n\n",
-           PROG, CLOSE_DEMO_PORT);
+    printf(lab_tr("Usage: %s [OPTION]...\n"), PROG);
+    fputs(lab_tr("The server end of the close demo: accepts one connection (two for\n"
+                 "reconnect), plays its half of the scenario and narrates each step with\n"
+                 "the TCP state the kernel reports.\n"),
+          stdout);
+    fputs("\n", stdout);
+    fputs(lab_tr("Options:\n"), stdout);
+    fputs(lab_tr("  -s, --scenario NAME  which story to play (default graceful)\n"), stdout);
+    fputs(lab_tr("  -b, --bind ADDR      address to listen on (default 127.0.0.1; ::1 for IPv6)\n"),
+          stdout);
+    printf(lab_tr("  -p, --port PORT      port to listen on (default %d; 0 = kernel picks)\n"),
+           CLOSE_DEMO_PORT);
+    fputs(lab_tr("      --hold-ms MS     how long to sit in CLOSE_WAIT before closing (default\n"
+                 "                       100; graceful, half-close and close-wait-leak only)\n"),
+          stdout);
+    fputs(lab_tr("      --reuseaddr      set SO_REUSEADDR on the listener\n"), stdout);
+    fputs(lab_tr("      --fin-timeout S  net.ipv4.tcp_fin_timeout for fin-timeout (default 1;\n"
+                 "                       set only in a private network namespace)\n"),
+          stdout);
+    fputs(lab_tr("  -t, --timeout MS     bound on every wait for the peer or the kernel\n"
+                 "                       (default 600000: time to switch terminals)\n"),
+          stdout);
+    fputs(lab_tr("      --step           wait for Enter before each state-changing call\n"),
+          stdout);
+    fputs(lab_tr("  -q, --quiet          events only, no explanations\n"), stdout);
+    fputs(lab_tr("  -h, --help           this text\n"), stdout);
+    fputs("\n", stdout);
     close_scenarios_usage(stdout);
-    printf("\nExample:\n  %s --scenario half-close --bind ::1\n", PROG);
+    fputs("\n", stdout);
+    fputs(lab_tr("Example:\n"), stdout);
+    printf("  %s --scenario half-close --bind ::1\n", PROG);
 }
 
 static const struct play *find_play(const char *name)
