@@ -69,8 +69,8 @@ static void usage(void)
 {
     printf(lab_tr("Usage: %s [OPTION]...\n"), PROG);
     fputs(lab_tr("The server end of the close demo: accepts one connection (two for\n"
-                 "reconnect), plays its half of the scenario and narrates each step with\n"
-                 "the TCP state the kernel reports.\n"),
+                 "reconnect and tw-reuse), plays its half of the scenario and narrates\n"
+                 "each step with the TCP state the kernel reports.\n"),
           stdout);
     fputs("\n", stdout);
     fputs(lab_tr("Options:\n"), stdout);
