@@ -198,7 +198,7 @@ int main(int argc, char *argv[])
         return 0;
     }
     lab_narrator_init(&c.n, "client", c.cli.quiet, stdout);
-    lab_fail_context("server", c.cli.timeout_ms);
+    lab_fail_context(N_("server"), c.cli.timeout_ms);
     if (play->before != NULL && play->before(&c) != 0)
         return 2;
     if (connect_to_server(&c) < 0)

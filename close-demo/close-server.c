@@ -206,7 +206,7 @@ int main(int argc, char *argv[])
         return 0;
     }
     lab_narrator_init(&s.n, "server", s.cli.quiet, stdout);
-    lab_fail_context("client", s.cli.timeout_ms);
+    lab_fail_context(N_("client"), s.cli.timeout_ms);
     /* Before listen(): the client's FIN_WAIT2 takes the value in force when
      * its FIN is ACKed, which may happen before we accept(). */
     if ((s.sc->takes & CLOSE_TAKES_FIN_TIMEOUT) && set_fin_timeout(&s) != 0)

@@ -76,7 +76,7 @@ static const char *join(char *buf, size_t len, const char *const words[], size_t
     size_t used = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < count; i++) {
-        const char *sep = i == 0 ? "" : i + 1 == count ? " and " : ", ";
+        const char *sep = i == 0 ? "" : i + 1 == count ? lab_tr(" and ") : lab_tr(", ");
         int w = snprintf(buf + used, len - used, "%s%s", sep, words[i]);
         if (w < 0 || (size_t)w >= len - used)
             break;
@@ -97,7 +97,7 @@ int close_scenario_takes(const char *prog, const struct close_scenario *sc, unsi
         if (close_scenarios[i].takes & option)
             takers[k++] = close_scenarios[i].name;
     lab_usage_error(prog, "%s has no use in scenario %s (only %s %s)", name, sc->name,
-                    join(list, sizeof list, takers, k), what);
+                    join(list, sizeof list, takers, k), lab_tr(what));
     return -1;
 }
 

@@ -22,6 +22,7 @@ keywords=(
     lab_tr:1 N_:1
     lab_say:2 lab_explain:2 lab_say_errno:3 lab_say_fd:3 lab_say_conn:3
     lab_fail:2 lab_fail_errno:3 lab_fail_fd:3 lab_step:3 lab_usage_error:2
+    closing_close_noting:3 close_scenario_takes:5
 )
 args=()
 for k in "${keywords[@]}"; do args+=("--keyword=$k"); done

@@ -8,6 +8,7 @@
 
 #include "closing.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_sock.h"
 #include "lab_step.h"
 #include "lab_watch.h"
@@ -18,7 +19,7 @@
  * ends the program. */
 static int try_rebind(const struct server *s, int reuse)
 {
-    const char *how = reuse ? "with" : "without";
+    const char *how = lab_tr(reuse ? N_("with") : N_("without"));
     int fd = lab_tcp_listen(&s->bind_ep, 8, reuse);
     if (fd < 0) {
         int err = errno;

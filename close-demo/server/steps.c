@@ -195,8 +195,9 @@ int set_fin_timeout(struct server *s)
         s->fin_timeout_old = s->fin_timeout; /* what we asked for, to say so */
     } else if (s->fin_timeout_given) {
         return lab_usage_error(s->cli.prog,
-                               "refusing to change " FIN_TIMEOUT " outside a private network "
-                               "namespace: run both programs in one, or leave out --fin-timeout");
+                               "refusing to change net.ipv4.tcp_fin_timeout outside a private "
+                               "network namespace: run both programs in one, or leave out "
+                               "--fin-timeout");
     }
     if (lab_sysctl_read(FIN_TIMEOUT, &s->fin_timeout) < 0)
         lab_fail_errno(&s->n, errno, "sysctl net.ipv4.tcp_fin_timeout");
@@ -204,10 +205,9 @@ int set_fin_timeout(struct server *s)
      * of the kernel's timer wheel, which may fire up to an eighth late. */
     if (s->fin_timeout * 1000 * 9 / 8 + 500 > s->cli.timeout_ms)
         return lab_usage_error(s->cli.prog,
-                               FIN_TIMEOUT " stays %ld s here: waiting that out (and the "
-                                           "timer's slack) could outlast --timeout %d ms; "
-                                           "raise --timeout, or run both programs in a "
-                                           "private network namespace",
+                               "net.ipv4.tcp_fin_timeout stays %ld s here: waiting that out "
+                               "(and the timer's slack) could outlast --timeout %d ms; raise "
+                               "--timeout, or run both programs in a private network namespace",
                                s->fin_timeout, s->cli.timeout_ms);
     return 0;
 }
