@@ -196,52 +196,90 @@ $2 == "IP" || $2 == "IP6" {
     if (syn && retrans) lab = lab " (again)"
     r = addrow(t, dir, lab, c)
     if (syn && !hasack) synrows[c] = synrows[c] " " r
-    # State changes, sender first.
-    if (rst) {
-        enter(r, snd, "CLOSE", c)
-        enter(r, rcv, "CLOSE", c)
-        next
+    # The states are worked out once every segment is known (settle()): a
+    # segment sent again shows that an earlier copy, or its ACK, was lost.
+    istcp[r] = 1; R_snd[r] = snd; R_rcv[r] = rcv; R_seq[r] = seq; R_ack[r] = ackv
+    R_len[r] = len; R_syn[r] = syn; R_fin[r] = fin; R_rst[r] = rst; R_hasack[r] = hasack
+}
+
+# Which segments never reached the receiving socket (lost[r] = 1), as the
+# capture shows it: a FIN or data sent again means the first copy was not
+# taken in, unless the receiver ACKed it meanwhile, and then that ACK was not
+# taken in (a socket filter, a full queue: loss the wire cannot show).
+function find_lost(    r1, r2, x, e, acked, k) {
+    for (r1 = 1; r1 <= nrows; r1++) {
+        if (!istcp[r1] || R_syn[r1] || R_rst[r1] || !(R_fin[r1] || R_len[r1] > 0)) continue
+        x = R_snd[r1]
+        r2 = 0
+        for (k = r1 + 1; k <= nrows; k++)
+            if (istcp[k] && rowconn[k] == rowconn[r1] && R_snd[k] == x && R_seq[k] == R_seq[r1] && R_fin[k] == R_fin[r1] && R_len[k] == R_len[r1]) { r2 = k; break }
+        if (!r2) continue
+        e = (R_seq[r1] + R_len[r1] + R_fin[r1]) % 4294967296
+        acked = 0
+        for (k = r1 + 1; k < r2; k++)
+            if (istcp[k] && rowconn[k] == rowconn[r1] && R_snd[k] != x && R_hasack[k] && R_ack[k] != "" && rel(R_ack[k], e) < 2147483648) { lost[k] = 1; acked = 1 }
+        if (!acked) lost[r1] = 1
     }
-    if (syn && !hasack) {
-        enter(r, snd, "SYN_SENT", c)
-        lastsyn[c] = r
-        issyn[r] = 1
-        next
-    }
-    if (syn && hasack) {
-        if (c in lastsyn) answered[lastsyn[c]] = 1
-        synack[c] = 1
-        enter(r, snd, "SYN_RECV", c)
-        enter(r, rcv, "ESTABLISHED", c)
-        next
-    }
-    # An ACK that covers the receiver's FIN (or its SYN)?
-    acksfin = ((c, rcv) in finend) && hasack && rel(ackv, finend[c, rcv]) < 2147483648
-    if (hasack && cur[c, rcv] == "SYN_RECV") {
-        # A listener's request may ignore this ACK; the next snapshot tells,
-        # unless data came first: with TCP_DEFER_ACCEPT the data decides.
-        k = rcv == "server" ? snap_at(t) : 0
-        if (k && defer && len == 0 && (c in firstdata) && firstdata[c] > t && firstdata[c] <= snap_t[k] + 0) {
-            rownote[r] = T("SYN_RECV: TCP_DEFER_ACCEPT waits for data")
-        } else if (rcv == "server" && srv_after(t, c) == "SYN-RECV") {
-            rownote[r] = T("still SYN_RECV (ss)")
-            if (!(c in stillsyn)) { stillsyn[c] = 1; nstill++; stilllist = stilllist " :" c }
-        } else enter(r, rcv, "ESTABLISHED", c)
-    }
-    if (fin) {
-        finend[c, snd] = seq + len + 1
-        if (cur[c, snd] == "CLOSE_WAIT") enter(r, snd, "LAST_ACK", c)
-        else if (cur[c, snd] == "ESTABLISHED" || cur[c, snd] == "") enter(r, snd, "FIN_WAIT1", c)
-        else if (cur[c, snd] == "FIN_WAIT1" && !acksfin) enter(r, snd, "CLOSING", c)
-        if (cur[c, rcv] == "ESTABLISHED" || cur[c, rcv] == "") enter(r, rcv, "CLOSE_WAIT", c)
-        else if (cur[c, rcv] == "FIN_WAIT1") enter(r, rcv, acksfin ? "TIME_WAIT" : "CLOSING", c)
-        else if (cur[c, rcv] == "FIN_WAIT2") enter(r, rcv, "TIME_WAIT", c)
-        next
-    }
-    if (acksfin) {
-        if (cur[c, rcv] == "FIN_WAIT1") enter(r, rcv, "FIN_WAIT2", c)
-        else if (cur[c, rcv] == "CLOSING") enter(r, rcv, "TIME_WAIT", c)
-        else if (cur[c, rcv] == "LAST_ACK") enter(r, rcv, "CLOSE", c)
+}
+
+# The state machine over the rows, sender first; a lost segment changes
+# only its sender.
+function settle(    r, c, snd, rcv, t, len, acksfin, k, again) {
+    find_lost()
+    for (r = 1; r <= nrows; r++) {
+        if (!istcp[r]) continue
+        c = rowconn[r]; snd = R_snd[r]; rcv = R_rcv[r]; t = rowt[r]; len = R_len[r]
+        rst = R_rst[r]
+        if (lost[r] && (R_fin[r] || len > 0)) rownote[r] = sprintf(T("(%s did not take it in: sent again)"), rcv)
+        else if (lost[r]) rownote[r] = sprintf(T("(%s did not take it in: the FIN came again)"), rcv)
+        if (rst) {
+            enter(r, snd, "CLOSE", c)
+            if (!lost[r]) enter(r, rcv, "CLOSE", c)
+            continue
+        }
+        if (R_syn[r] && !R_hasack[r]) {
+            enter(r, snd, "SYN_SENT", c)
+            lastsyn[c] = r
+            issyn[r] = 1
+            continue
+        }
+        if (R_syn[r]) {
+            if (c in lastsyn) answered[lastsyn[c]] = 1
+            synack[c] = 1
+            enter(r, snd, "SYN_RECV", c)
+            enter(r, rcv, "ESTABLISHED", c)
+            continue
+        }
+        # An ACK that covers the receiver's FIN?
+        acksfin = ((c, rcv) in finend) && R_hasack[r] && R_ack[r] != "" && rel(R_ack[r], finend[c, rcv]) < 2147483648
+        if (!lost[r] && R_hasack[r] && cur[c, rcv] == "SYN_RECV") {
+            # A listener's request may ignore this ACK; the next snapshot tells,
+            # unless data came first: with TCP_DEFER_ACCEPT the data decides.
+            k = rcv == "server" ? snap_at(t) : 0
+            if (k && defer && len == 0 && (c in firstdata) && firstdata[c] > t && firstdata[c] <= snap_t[k] + 0) {
+                rownote[r] = T("SYN_RECV: TCP_DEFER_ACCEPT waits for data")
+            } else if (rcv == "server" && srv_after(t, c) == "SYN-RECV") {
+                rownote[r] = T("still SYN_RECV (ss)")
+                if (!(c in stillsyn)) { stillsyn[c] = 1; nstill++; stilllist = stilllist " :" c }
+            } else enter(r, rcv, "ESTABLISHED", c)
+        }
+        if (R_fin[r]) {
+            again = ((c, snd) in finend) && finend[c, snd] == (R_seq[r] + len + 1) % 4294967296
+            finend[c, snd] = (R_seq[r] + len + 1) % 4294967296
+            if (!again && cur[c, snd] == "CLOSE_WAIT") enter(r, snd, "LAST_ACK", c)
+            else if (!again && (cur[c, snd] == "ESTABLISHED" || cur[c, snd] == "")) enter(r, snd, "FIN_WAIT1", c)
+            if (lost[r]) continue
+            if (cur[c, rcv] == "ESTABLISHED" || cur[c, rcv] == "") enter(r, rcv, "CLOSE_WAIT", c)
+            else if (cur[c, rcv] == "FIN_WAIT1") enter(r, rcv, acksfin ? "TIME_WAIT" : "CLOSING", c)
+            else if (cur[c, rcv] == "FIN_WAIT2") enter(r, rcv, "TIME_WAIT", c)
+            else if (cur[c, rcv] == "CLOSING" && acksfin) enter(r, rcv, "TIME_WAIT", c)
+            continue
+        }
+        if (acksfin && !lost[r]) {
+            if (cur[c, rcv] == "FIN_WAIT1") enter(r, rcv, "FIN_WAIT2", c)
+            else if (cur[c, rcv] == "CLOSING") enter(r, rcv, "TIME_WAIT", c)
+            else if (cur[c, rcv] == "LAST_ACK") enter(r, rcv, "CLOSE", c)
+        }
     }
 }
 
@@ -265,6 +303,7 @@ function cell(r, side,    st) {
 }
 
 END {
+    settle()
     if (nrows == 0) { print T("  (no segment between the client and the server in the capture)"); exit }
     for (r = 1; r <= nrows; r++) {
         if (nconn > 1 && rowconn[r] != "") rowlabel[r] = ":" rowconn[r] " " rowlabel[r]
@@ -283,7 +322,7 @@ END {
         if (rowdir[r] == "c2s") arrow = "--[" lab "]" dashes "->"
         else arrow = "<-" dashes "[" lab "]--"
         note = cell(r, "server")
-        if (r in rownote) note = rownote[r]
+        if (r in rownote) note = (note == "" ? "" : note " ") rownote[r]
         c = rowconn[r]
         if (issyn[r] && !answered[r]) {
             # Dropped by the server: answered later (a retransmission got in) or never.

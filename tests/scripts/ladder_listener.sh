@@ -8,6 +8,8 @@
 #  - a final ACK after which ss still saw the request in SYN-RECV leaves the
 #    server in SYN_RECV (not ESTABLISHED): what the client's narration says;
 #  - with TCP_DEFER_ACCEPT the data, not the bare ACK, completes it;
+#  - a segment sent again: the first copy (or its ACK) was not taken in, so
+#    the states follow what the sockets received (lost-ack, crossing FINs);
 #  - a UDP datagram to a closed port: the far end is "closed port", not
 #    "server".
 here=${0%/*}
@@ -115,6 +117,43 @@ row "$WORK/defer.txt" 3002 "ACK" "still SYN_RECV \(ss\)"
 # Without the server's word on TCP_DEFER_ACCEPT the bare ACK completes :3001.
 ladder defer "$T0" 19004
 row "$WORK/defer.txt" 3001 "ACK" "ESTABLISHED"
+
+# Loss the wire cannot show (a socket filter drops what was captured): the
+# server's FIN comes again, so the client's ACK was not taken in and the
+# server stays in LAST_ACK until the last ACK (lost-ack); two FINs sent
+# again before either was ACKed: they crossed, the server goes CLOSING and
+# both end in TIME_WAIT (simultaneous-close).
+f() { printf '10%s IP 127.0.0.1.%s > 127.0.0.1.%s: Flags [%s], seq %s, ack %s, length 0\n' "$@"; }
+{
+    s 00.010 5001 19001 S 100 ""
+    s 00.011 19001 5001 S. 500 "ack 101, "
+    s 00.012 5001 19001 . 101 "ack 501, "
+    f 00.020 5001 19001 F. 101 501
+    f 00.030 19001 5001 F. 501 102
+    printf '1000.031 IP 127.0.0.1.5001 > 127.0.0.1.19001: Flags [.], ack 502, length 0\n'
+    f 00.240 19001 5001 F. 501 102
+    printf '1000.241 IP 127.0.0.1.5001 > 127.0.0.1.19001: Flags [.], ack 502, length 0\n'
+} >"$WORK/lostack.cap"
+ladder lostack "$T0" 19001
+expect_order "$WORK/lostack.txt" 'TIME_WAIT <---\[FIN,ACK seq=1 ack=2 len=0\]--  LAST_ACK$' \
+    '--\[ACK seq=2 ack=2 len=0\]-+>  \(server did not take it in: the FIN came again\)$' \
+    '--\[ACK seq=2 ack=2 len=0\]-+>  CLOSE$'
+{
+    s 00.010 6001 19001 S 100 ""
+    s 00.011 19001 6001 S. 500 "ack 101, "
+    s 00.012 6001 19001 . 101 "ack 501, "
+    f 00.020 6001 19001 F. 101 501
+    f 00.021 19001 6001 F. 501 101
+    f 00.220 6001 19001 F. 101 501
+    printf '1000.221 IP 127.0.0.1.19001 > 127.0.0.1.6001: Flags [.], ack 102, length 0\n'
+    f 00.240 19001 6001 F. 501 102
+    printf '1000.241 IP 127.0.0.1.6001 > 127.0.0.1.19001: Flags [.], ack 502, length 0\n'
+} >"$WORK/simul.cap"
+ladder simul "$T0" 19001
+expect_order "$WORK/simul.txt" 'FIN_WAIT1 --\[FIN,ACK seq=1 ack=1 len=0\]-+>  \(server did not take it in: sent again\)$' \
+    '<-+\[FIN,ACK seq=1 ack=1 len=0\]--  FIN_WAIT1 \(client did not take it in: sent again\)$' \
+    '--\[FIN,ACK seq=1 ack=1 len=0\]-+>  CLOSING$' 'TIME_WAIT <-+\[FIN,ACK seq=1 ack=2 len=0\]--' \
+    '--\[ACK seq=2 ack=2 len=0\]-+>  TIME_WAIT$'
 
 # A connected UDP socket aimed at a closed port (no server port known).
 {
