@@ -112,8 +112,10 @@ write-after-close)
         'write\(\) -> 21 bytes after the server.s close' \
         'RST arrived: our bytes had no reader +state=CLOSE' \
         'write\(\) -> -1 +state=CLOSE +errno=EPIPE' 'read\(\) -> 0: EOF +state=CLOSE'
+    # At least the RST our write drew (the namespace counts both ends: on a
+    # loaded machine one more can come, once seen in many runs).
     expect_order "$S" 'read\(\) -> 18 bytes "before your close\\n"' 'close\(\)' \
-        'connection gone, Tcp OutRsts \+1 +state=CLOSE'
+        'connection gone, Tcp OutRsts \+[1-9][0-9]* +state=CLOSE'
     ;;
 fin-timeout)
     expect_order "$S" 'sysctl net\.ipv4\.tcp_fin_timeout [0-9]+ -> 1 \(private namespace\)' \
