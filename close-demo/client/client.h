@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "lab_cli.h"
+#include "lab_diag.h"
 #include "lab_endpoint.h"
 #include "lab_narrate.h"
 #include "scenarios.h"
@@ -34,6 +35,12 @@ size_t read_some(const struct client *c, long long deadline);
 
 /* close() as the active closer, then follow the connection to TIME_WAIT. */
 void active_close(struct client *c);
+
+/* close() as the active closer and wait, quietly, for TIME_WAIT: local and
+ * peer name the connection, *tw is its TIME_WAIT (with its timer); any other
+ * end is narrated and ends the program. */
+void close_to_time_wait(struct client *c, struct lab_endpoint *local, struct lab_endpoint *peer,
+                        struct lab_conn *tw);
 
 /* The scenarios, one per file named after it (client/half-close.c: half_close),
  * as on the server: 0, or 1 when the kernel did something else (narrated). */

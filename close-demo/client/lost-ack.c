@@ -22,16 +22,8 @@ int lost_ack(struct client *c)
 {
     send_first(c);
     struct lab_endpoint local, peer;
-    closing_close_noting(&c->n, c->cli.step, "close()", &c->fd, &local, &peer);
-    lab_say(&c->n, "close(): the kernel sends our FIN; the fd is gone");
     struct lab_conn tw;
-    int rc = lab_watch_conn(&c->n, (struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss,
-                            LAB_STATE_BIT(LAB_TCP_TIME_WAIT), c->cli.timeout_ms, NULL, &tw);
-    if (rc < 0)
-        lab_fail_errno(&c->n, errno, "waiting for TIME_WAIT (last state %s)",
-                       lab_tcp_state_name(tw.state));
-    if (rc == 0)
-        lab_fail(&c->n, "the connection vanished without TIME_WAIT  state=CLOSE");
+    close_to_time_wait(c, &local, &peer, &tw);
     long long seen = lab_now_ms();
     long long first = tw.expires_ms;
     lab_explain(&c->n, "The server's FIN came and we ACKed it: TIME_WAIT, 60 s. But the ACK");
@@ -41,7 +33,7 @@ int lost_ack(struct client *c)
     long long deadline = seen + c->cli.timeout_ms, unrestarted;
     struct lab_backoff pace = {0};
     for (;;) {
-        rc = lab_diag_find((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss, &tw);
+        int rc = lab_diag_find((struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss, &tw);
         if (rc < 0)
             lab_fail_errno(&c->n, errno, "sock_diag lookup of our TIME_WAIT");
         if (rc == 0 || tw.state != LAB_TCP_TIME_WAIT)

@@ -6,6 +6,7 @@
 #include "closing.h"
 #include "lab_fail.h"
 #include "lab_sock.h"
+#include "lab_tcpstate.h"
 #include "lab_watch.h"
 
 static void send_bytes(const struct client *c, const char *bytes, size_t len)
@@ -55,4 +56,18 @@ void active_close(struct client *c)
     lab_explain(&c->n, "From now on we ask the kernel about the connection through sock_diag,");
     lab_explain(&c->n, "the way 'ss -tan' does, by its address pair.");
     closing_watch_active(&c->n, &local, &peer, c->cli.timeout_ms);
+}
+
+void close_to_time_wait(struct client *c, struct lab_endpoint *local, struct lab_endpoint *peer,
+                        struct lab_conn *tw)
+{
+    closing_close_noting(&c->n, c->cli.step, "close()", &c->fd, local, peer);
+    lab_say(&c->n, "close(): the kernel sends our FIN; the fd is gone");
+    int rc = lab_watch_conn(&c->n, (struct sockaddr *)&local->ss, (struct sockaddr *)&peer->ss,
+                            LAB_STATE_BIT(LAB_TCP_TIME_WAIT), c->cli.timeout_ms, NULL, tw);
+    if (rc < 0)
+        lab_fail_errno(&c->n, errno, "waiting for TIME_WAIT (last state %s)",
+                       lab_tcp_state_name(tw->state));
+    if (rc == 0)
+        lab_fail(&c->n, "the connection vanished without TIME_WAIT  state=CLOSE");
 }

@@ -236,16 +236,8 @@ int tw_reuse(struct client *c)
     lab_explain(&c->n, "4-tuple. The old values come back at exit.");
     send_first(c);
     struct lab_endpoint local, peer;
-    closing_close_noting(&c->n, c->cli.step, "close()", &c->fd, &local, &peer);
-    lab_say(&c->n, "close(): the kernel sends our FIN; the fd is gone");
     struct lab_conn tw;
-    int rc = lab_watch_conn(&c->n, (struct sockaddr *)&local.ss, (struct sockaddr *)&peer.ss,
-                            LAB_STATE_BIT(LAB_TCP_TIME_WAIT), c->cli.timeout_ms, NULL, &tw);
-    if (rc < 0)
-        lab_fail_errno(&c->n, errno, "waiting for TIME_WAIT (last state %s)",
-                       lab_tcp_state_name(tw.state));
-    if (rc == 0)
-        lab_fail(&c->n, "the connection vanished without TIME_WAIT  state=CLOSE");
+    close_to_time_wait(c, &local, &peer, &tw);
     lab_explain(&c->n, "We closed first: the TIME_WAIT is ours, on our only port.");
     if (c->tw_reuse == 1 || (c->tw_reuse == 2 && lab_endpoint_is_loopback(&c->server)))
         return reused(c);

@@ -84,11 +84,7 @@ static int await_last_ack_end(const struct server *s, unsigned retrans_before)
 int lost_ack(struct server *s)
 {
     read_to_eof(s);
-    lab_step(&s->n, s->cli.step, "setsockopt(SO_ATTACH_FILTER): hear nothing any more");
-    if (closing_filter_input(s->conn, 1) < 0)
-        lab_fail_errno(&s->n, errno, "setsockopt(SO_ATTACH_FILTER)");
-    lab_say_fd(&s->n, s->conn, "setsockopt(SO_ATTACH_FILTER): from now on we hear nothing");
-    lab_explain(&s->n, "A socket filter that returns 0 discards every segment for this socket");
+    go_deaf(s);
     lab_explain(&s->n, "before TCP sees it: a network that loses what the client sends us.");
 
     lab_step(&s->n, s->cli.step, "shutdown(SHUT_WR): our FIN");

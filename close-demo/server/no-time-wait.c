@@ -60,11 +60,7 @@ int no_time_wait(struct server *s)
     lab_explain(&s->n, "At most 0 TIME_WAIT sockets in this namespace: a connection that would");
     lab_explain(&s->n, "enter TIME_WAIT is dropped instead. The old value comes back at exit.");
     read_to_eof(s);
-    lab_step(&s->n, s->cli.step, "setsockopt(SO_ATTACH_FILTER): hear nothing any more");
-    if (closing_filter_input(s->conn, 1) < 0)
-        lab_fail_errno(&s->n, errno, "setsockopt(SO_ATTACH_FILTER)");
-    lab_say_fd(&s->n, s->conn, "setsockopt(SO_ATTACH_FILTER): from now on we hear nothing");
-    lab_explain(&s->n, "A socket filter that returns 0 discards every segment for this socket");
+    go_deaf(s);
     lab_explain(&s->n, "before TCP sees it: the client's final ACK will be lost.");
 
     lab_step(&s->n, s->cli.step, "shutdown(SHUT_WR): our FIN");

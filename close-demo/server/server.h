@@ -54,6 +54,14 @@ void say_fin_timeout(const struct server *s);
 /* Sit in CLOSE_WAIT for --hold-ms, saying what the client goes through meanwhile. */
 void hold_in_close_wait(const struct server *s);
 
+/* Read and narrate the client's first bytes (queued already, or within
+ * --timeout); EOF before them ends the program, naming eof_what. */
+void read_first_bytes(struct server *s, const char *eof_what);
+
+/* Hear nothing from now on: a drop-all socket filter on the connection
+ * (SO_ATTACH_FILTER), narrated; the caller says what will be lost. */
+void go_deaf(struct server *s);
+
 /* close() as the passive closer, and report what sock_diag still shows. */
 void passive_close(struct server *s);
 

@@ -14,6 +14,7 @@
 #include "closing.h"
 #include "lab_diag.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_sock.h"
 #include "lab_step.h"
 #include "lab_tcpstate.h"
@@ -28,25 +29,10 @@ static void go_deaf_then_read(struct server *s)
     int ready = lab_wait_fd(s->conn, POLLIN, s->cli.timeout_ms);
     if (ready <= 0)
         lab_fail_errno(&s->n, ready < 0 ? errno : ETIMEDOUT, "waiting for the client's bytes");
-    lab_step(&s->n, s->cli.step, "setsockopt(SO_ATTACH_FILTER): hear nothing any more");
-    if (closing_filter_input(s->conn, 1) < 0)
-        lab_fail_errno(&s->n, errno, "setsockopt(SO_ATTACH_FILTER)");
-    lab_say_fd(&s->n, s->conn, "setsockopt(SO_ATTACH_FILTER): from now on we hear nothing");
-    lab_explain(&s->n, "A socket filter that returns 0 discards every segment for this socket");
+    go_deaf(s);
     lab_explain(&s->n, "before TCP sees it. We read only now: the client sees our receive");
     lab_explain(&s->n, "queue empty (sock_diag) and knows we are deaf.");
-    long long deadline = lab_now_ms() + s->cli.timeout_ms;
-    while (s->first_seen < s->sc->first_len) {
-        char buf[256], text[160];
-        ssize_t r = closing_read_by(s->conn, buf, sizeof buf, deadline);
-        if (r < 0)
-            lab_fail_errno(&s->n, errno, "read()");
-        if (r == 0)
-            lab_fail_fd(&s->n, s->conn, "EOF before the client's first bytes");
-        check_client(s, buf, (size_t)r);
-        lab_say_fd(&s->n, s->conn, "read() -> %zd bytes \"%s\"", r,
-                   lab_escape(buf, (size_t)r, text, sizeof text));
-    }
+    read_first_bytes(s, N_("the client's first bytes"));
 }
 
 /* Wait until our end (sock_diag: after the FIN no fd state tells CLOSING

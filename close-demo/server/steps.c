@@ -8,6 +8,7 @@
 
 #include "closing.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_kstat.h"
 #include "lab_netns.h"
 #include "lab_sock.h"
@@ -156,6 +157,31 @@ void read_to_reset(struct server *s)
         lab_fail_errno(&s->n, errno, "read()");
     lab_say_errno(&s->n, ECONNRESET, "read() -> -1  state=%s",
                   lab_tcp_state_name(lab_tcp_state_of_fd(s->conn)));
+}
+
+void read_first_bytes(struct server *s, const char *eof_what)
+{
+    long long deadline = lab_now_ms() + s->cli.timeout_ms;
+    while (s->first_seen < s->sc->first_len) {
+        char buf[256], text[160];
+        ssize_t r = closing_read_by(s->conn, buf, sizeof buf, deadline);
+        if (r < 0)
+            lab_fail_errno(&s->n, errno, "read()");
+        if (r == 0)
+            lab_fail_fd(&s->n, s->conn, "EOF before %s", lab_tr(eof_what));
+        check_client(s, buf, (size_t)r);
+        lab_say_fd(&s->n, s->conn, "read() -> %zd bytes \"%s\"", r,
+                   lab_escape(buf, (size_t)r, text, sizeof text));
+    }
+}
+
+void go_deaf(struct server *s)
+{
+    lab_step(&s->n, s->cli.step, "setsockopt(SO_ATTACH_FILTER): hear nothing any more");
+    if (closing_filter_input(s->conn, 1) < 0)
+        lab_fail_errno(&s->n, errno, "setsockopt(SO_ATTACH_FILTER)");
+    lab_say_fd(&s->n, s->conn, "setsockopt(SO_ATTACH_FILTER): from now on we hear nothing");
+    lab_explain(&s->n, "A socket filter that returns 0 discards every segment for this socket");
 }
 
 void hold_in_close_wait(const struct server *s)

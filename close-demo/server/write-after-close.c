@@ -8,33 +8,17 @@
 #include "closing.h"
 #include "lab_diag.h"
 #include "lab_fail.h"
+#include "lab_i18n.h"
 #include "lab_kstat.h"
 #include "lab_sock.h"
 #include "lab_tcpstate.h"
 #include "lab_watch.h"
 #include "server.h"
 
-/* Read until the client's first bytes are all in: nothing may stay unread,
- * or our close() would send an RST instead of the FIN of this lesson. */
-static void read_request(struct server *s)
-{
-    long long deadline = lab_now_ms() + s->cli.timeout_ms;
-    while (s->first_seen < s->sc->first_len) {
-        char buf[256], text[160];
-        ssize_t r = closing_read_by(s->conn, buf, sizeof buf, deadline);
-        if (r < 0)
-            lab_fail_errno(&s->n, errno, "read()");
-        if (r == 0)
-            lab_fail_fd(&s->n, s->conn, "EOF before the client's request");
-        check_client(s, buf, (size_t)r);
-        lab_say_fd(&s->n, s->conn, "read() -> %zd bytes \"%s\"", r,
-                   lab_escape(buf, (size_t)r, text, sizeof text));
-    }
-}
-
 int write_after_close(struct server *s)
 {
-    read_request(s);
+    /* Every byte read: our close() sends a FIN, not the RST of unread data. */
+    read_first_bytes(s, N_("the client's request"));
     unsigned long long rsts0 = 0, rsts = 0;
     int counted = lab_netstat_read("Tcp", "OutRsts", &rsts0) == 0;
     struct lab_endpoint local, peer;
