@@ -76,6 +76,19 @@ server-first)
         'without SO_REUSEADDR: bind\(\) +errno=EADDRINUSE'
     if [[ " $* " == *" --reuseaddr "* ]]; then
         expect_line "$S" 'with SO_REUSEADDR: bind\(\) and listen\(\) ok'
+        # Claim C25: the client comes back from its old port, over the TIME_WAIT:
+        # the server's two accept() lines name the same client address.
+        expect_order "$C" 'read\(\) -> 6 bytes "again\\n"' 'read\(\) -> 0: EOF +state=CLOSE_WAIT' \
+            'connect\(\) again from our old port: connected +state=ESTABLISHED'
+        expect_order "$S" 'state=TIME_WAIT timer=' 'accepted over our TIME_WAIT +state=(ESTABLISHED|CLOSE_WAIT)'
+        mapfile -t server_lines <"$S"
+        peers=()
+        for l in "${server_lines[@]}"; do
+            [[ $l =~ accept\(\)\ -\>\ .*(127\.0\.0\.1:[0-9]+) ]] && peers+=("${BASH_REMATCH[1]}")
+        done
+        if ((${#peers[@]} != 2)) || [[ ${peers[0]} != "${peers[1]}" ]]; then
+            fail "want two accept() lines from one client address, got: ${peers[*]}"
+        fi
     else
         expect_line "$S" ' with SO_REUSEADDR: bind\(\) +errno=EADDRINUSE'
         # The advice names the program that has the option.
