@@ -263,7 +263,12 @@ int main(int argc, char *argv[])
         lab_say(&s.n, "note: %s is not loopback; other machines can reach this server", a);
     if (s.rule != ANSWER_ECHO)
         s.other_fd = open_second(&s, &bound);
-    for (const char *const *line = presets[s.scenario].explain; line && *line; line++)
+    /* "No router on loopback" is only true on loopback (ttl-hops binds a
+     * routed address). */
+    const char *const *explain = presets[s.scenario].explain;
+    if (explain == no_router && !lab_endpoint_is_loopback(&bound))
+        explain = NULL;
+    for (const char *const *line = explain; line && *line; line++)
         lab_explain(&s.n, "%s", lab_tr(*line));
     explain_rule(&s);
     int rc = 0;

@@ -201,7 +201,10 @@ int client_finish(struct client *c)
             lab_say_errno(n, errno, "conn %ld: close with SO_LINGER 0", i + 1);
         closed++;
     }
-    lab_say(n, "closed %ld connection(s) with SO_LINGER 0 (RST, no TIME_WAIT left)", closed);
+    lab_say(n,
+            "closed %ld connection(s) with SO_LINGER 0 (an RST for each one that was set up; "
+            "no TIME_WAIT left)",
+            closed);
     lab_say(n, "peak memory VmHWM=%ld kB", vm_hwm_kb());
     if (refused > 0 && refused < c->m && c->status == 0) {
         lab_say(n, "connect: errno=ECONNREFUSED: is backlog-server running on %s?", c->addr);

@@ -90,7 +90,7 @@ static void say_backlog(const struct server *s, int lfd, long somaxconn)
         lab_fail_errno(&s->n, errno, "TCP_INFO on the listener");
     lab_say(&s->n,
             "listen(fd, %ld): net.core.somaxconn=%ld, effective backlog %u, "
-            "capacity %u state=LISTEN",
+            "capacity %u  state=LISTEN",
             s->backlog, somaxconn, limit, limit + 1);
     if (s->backlog < 0)
         lab_explain(&s->n, "a negative backlog is taken as somaxconn (compared unsigned)");

@@ -190,7 +190,7 @@ void hold_in_close_wait(const struct server *s)
         return;
     lab_say_fd(&s->n, s->conn, "holding the socket open for %d ms", s->hold_ms);
     lab_explain(&s->n, "The client's socket moves on without us: FIN_WAIT1 until our kernel");
-    lab_explain(&s->n, "ACKs its FIN (at once, or up to ~40 ms later if the ACK is delayed),");
+    lab_explain(&s->n, "ACKs its FIN (delayed: about 40 ms here, 200 ms at most),");
     lab_explain(&s->n, "then FIN_WAIT2 until our FIN, which only close() or shutdown() sends.");
     lab_explain(&s->n, "Its own narration, or ss in a third terminal, says which it is in.");
     lab_pause_ms(s->hold_ms); /* the demonstration itself, not synchronisation */

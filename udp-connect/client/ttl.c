@@ -103,9 +103,10 @@ void ttl(const struct client *c)
     } else {
         recv_reply(c, fd, NULL, N_("the probe's answer went missing"));
         lab_say(&c->n, "delivered with %s %d: the server answered", ttl_word(c->family), c->ttl);
-        lab_explain(&c->n, "Only routers decrement the TTL. Loopback (or one link) has none, so");
-        lab_explain(&c->n, "even TTL 1 arrives; aim --host at a machine some hops away, or see");
-        lab_explain(&c->n, "the claim.C7 test, which builds a router between two namespaces.");
+        lab_explain(&c->n, "Only routers decrement the TTL, and this one lasted past every router");
+        lab_explain(&c->n, "on the way. Loopback (or one link) has none: there even TTL 1 arrives.");
+        lab_explain(&c->n, "To see it run out, aim --host at a machine some hops away, or run");
+        lab_explain(&c->n, "scripts/ttl-hops.sh, which builds two routers between two namespaces.");
     }
     close_socket(c, fd);
 }
