@@ -104,7 +104,8 @@ void ttl(const struct client *c)
         recv_reply(c, fd, NULL, N_("the probe's answer went missing"));
         lab_say(&c->n, "delivered with %s %d: the server answered", ttl_word(c->family), c->ttl);
         lab_explain(&c->n, "Only routers decrement the TTL, and this one lasted past every router");
-        lab_explain(&c->n, "on the way. Loopback (or one link) has none: there even TTL 1 arrives.");
+        lab_explain(&c->n,
+                    "on the way. Loopback (or one link) has none: there even TTL 1 arrives.");
         lab_explain(&c->n, "To see it run out, aim --host at a machine some hops away, or run");
         lab_explain(&c->n, "scripts/ttl-hops.sh, which builds two routers between two namespaces.");
     }
