@@ -87,8 +87,7 @@ static void usage(void)
            DEFAULT_TIMEOUT_MS);
     fputs(lab_tr("      --step           wait for Enter before each state-changing call\n"),
           stdout);
-    fputs(lab_tr("  -q, --quiet          events only, no explanations\n"), stdout);
-    fputs(lab_tr("  -h, --help           this text\n"), stdout);
+    lab_cli_usage_quiet_help(23);
     fputs("\n", stdout);
     probe_print_scenarios();
     fputs("\n", stdout);

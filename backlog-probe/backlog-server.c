@@ -99,8 +99,7 @@ static void usage(void)
            DEFAULT_TIMEOUT_MS);
     fputs(lab_tr("      --step                   wait for Enter before each state-changing call\n"),
           stdout);
-    fputs(lab_tr("  -q, --quiet                  events only, no explanations\n"), stdout);
-    fputs(lab_tr("  -h, --help                   this text\n"), stdout);
+    lab_cli_usage_quiet_help(31);
     fputs("\n", stdout);
     fputs(lab_tr("[namespace]: sysctls are changed only in a private network namespace, never\n"
                  "on the host (see backlog-probe/README.md).\n"),

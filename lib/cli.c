@@ -50,6 +50,12 @@ void lab_cli_init(struct lab_cli *c, const char *prog, uint16_t port, int timeou
     c->timeout_ms = timeout_ms;
 }
 
+void lab_cli_usage_quiet_help(int column)
+{
+    printf("  %-*s%s\n", column - 2, "-q, --quiet", lab_tr("events only, no explanations"));
+    printf("  %-*s%s\n", column - 2, "-h, --help", lab_tr("this text"));
+}
+
 /* The one usage line, text already in the learner's language. " (try --help)"
  * stays as it is: scripts/lib.sh finds it at the end of the line. */
 static int usage_line(const char *prog, const char *text)

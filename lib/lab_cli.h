@@ -51,6 +51,10 @@ void lab_cli_init(struct lab_cli *c, const char *prog, uint16_t port, int timeou
 int lab_cli_next(struct lab_cli *c, int argc, char *const argv[], const struct option *longopts,
                  int *opt);
 
+/* Print the --help lines of --quiet and --help, the same in every program,
+ * with their descriptions from column (counted from 0) on, on stdout. */
+void lab_cli_usage_quiet_help(int column);
+
 /* Print "prog: message (try --help)" on stderr as one line, the format (an
  * English msgid) translated first (lab_tr); returns 2, the usage exit code. */
 int lab_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

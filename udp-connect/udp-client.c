@@ -96,8 +96,7 @@ static void usage(void)
           stdout);
     fputs(lab_tr("      --step            wait for Enter before each connect() and send\n"),
           stdout);
-    fputs(lab_tr("  -q, --quiet           events only, no explanations\n"), stdout);
-    fputs(lab_tr("  -h, --help            this text\n"), stdout);
+    lab_cli_usage_quiet_help(24);
     fputs("\n", stdout);
     udp_print_scenarios();
     fputs("\n", stdout);

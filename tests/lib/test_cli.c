@@ -404,8 +404,32 @@ static void test_prog_init(void)
     close(fd0);
 }
 
+/* The --quiet and --help lines every --help shows, descriptions at column. */
+static void test_usage_quiet_help(void)
+{
+    fflush(stdout);
+    FILE *f = tmpfile();
+    CHECK(f != NULL, "tmpfile");
+    int saved = dup(STDOUT_FILENO);
+    CHECK_SYS(saved);
+    CHECK_SYS(dup2(fileno(f), STDOUT_FILENO));
+    lab_cli_usage_quiet_help(23);
+    fflush(stdout);
+    CHECK_SYS(dup2(saved, STDOUT_FILENO));
+    close(saved);
+    rewind(f);
+    char buf[256];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    CHECK(strcmp(buf, "  -q, --quiet          events only, no explanations\n"
+                      "  -h, --help           this text\n") == 0,
+          "got '%s'", buf);
+}
+
 int main(void)
 {
+    test_usage_quiet_help();
     test_prog_init();
     test_server_options();
     test_common_options();
