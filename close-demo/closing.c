@@ -188,22 +188,3 @@ int closing_end_unsaid(int rc)
     end_armed = 0;
     return rc;
 }
-
-int closing_filter_input(int fd, int drop_all)
-{
-#if defined(__linux__)
-    if (drop_all) {
-        /* A classic BPF program that returns 0: the segment is discarded. */
-        static struct sock_filter drop[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
-        struct sock_fprog prog = {.len = 1, .filter = drop};
-        return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
-    }
-    int unused = 0;
-    return setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused);
-#else
-    (void)fd;
-    (void)drop_all;
-    errno = ENOSYS;
-    return -1;
-#endif
-}

@@ -38,11 +38,6 @@ int closing_rst_ended_time_wait(const struct lab_narrator *n);
 void closing_report_passive(const struct lab_narrator *n, const struct lab_endpoint *local,
                             const struct lab_endpoint *peer);
 
-/* drop_all 1: attach a socket filter that discards every segment for fd
- * before TCP sees it (a network that loses all the peer sends us); 0: remove
- * it. 0, or -1 with errno (ENOSYS off Linux). */
-int closing_filter_input(int fd, int drop_all);
-
 /* read() by a deadline (lab_now_ms): one --timeout bounds a whole wait, however
  * the peer trickles. Bytes, 0 at EOF, -1 with errno (ETIMEDOUT once it passed). */
 ssize_t closing_read_by(int fd, void *buf, size_t len, long long deadline);

@@ -42,6 +42,12 @@ int lab_send_all(int fd, const void *buf, size_t len);
 /* Set or clear O_NONBLOCK; 0 or -1. */
 int lab_set_nonblocking(int fd, int on);
 
+/* drop_all 1: attach a socket filter that discards every segment for fd
+ * before TCP sees it (a network that loses all the peer sends; it also acts
+ * on the orphan after close()); 0: remove it. 0, or -1 with errno (ENOSYS off
+ * Linux). */
+int lab_drop_input(int fd, int drop_all);
+
 /* Bytes waiting in the receive queue (FIONREAD), or -1. */
 int lab_unread_bytes(int fd);
 

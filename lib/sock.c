@@ -1,4 +1,5 @@
 /* Socket helpers in the style of a small anet: one job, -1 + errno on failure. */
+#define _DEFAULT_SOURCE /* SO_ATTACH_FILTER, a Linux (non-POSIX) option */
 #include "lab_sock.h"
 
 #include <errno.h>
@@ -11,6 +12,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <linux/filter.h>
+#endif
 
 int lab_tcp_listen(const struct lab_endpoint *ep, int backlog, int reuseaddr)
 {
@@ -284,4 +288,24 @@ int lab_reader_gone(int fd)
         rc = poll(&p, 1, 0);
     } while (rc < 0 && errno == EINTR);
     return rc > 0 && reader_gone(p.revents);
+}
+
+int lab_drop_input(int fd, int drop_all)
+{
+#if defined(__linux__)
+    if (drop_all) {
+        /* A classic BPF program that returns 0: tcp_filter() discards the
+         * segment before TCP sees it. */
+        static struct sock_filter drop[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+        struct sock_fprog prog = {.len = 1, .filter = drop};
+        return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+    }
+    int unused = 0;
+    return setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused);
+#else
+    (void)fd;
+    (void)drop_all;
+    errno = ENOSYS;
+    return -1;
+#endif
 }

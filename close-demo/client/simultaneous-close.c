@@ -84,7 +84,7 @@ int simultaneous_close(struct client *c)
     closing_note_tuple(&c->n, c->fd, &local, &peer);
     await_server_deaf(c, &local, &peer);
     lab_step(&c->n, c->cli.step, "setsockopt(SO_ATTACH_FILTER): hear nothing any more");
-    if (closing_filter_input(c->fd, 1) < 0)
+    if (lab_drop_input(c->fd, 1) < 0)
         lab_fail_errno(&c->n, errno, "setsockopt(SO_ATTACH_FILTER)");
     lab_say_fd(&c->n, c->fd, "setsockopt(SO_ATTACH_FILTER): from now on we hear nothing");
     lab_explain(&c->n, "Both ends deaf: each FIN will be lost, so the two FINs cross, as when");
@@ -108,7 +108,7 @@ int simultaneous_close(struct client *c)
     lab_explain(&c->n, "FIN. Once it has seen that and closed its fd, we hear again too.");
     await_server_orphan(c, &local, &peer);
     lab_step(&c->n, c->cli.step, "setsockopt(SO_DETACH_FILTER): hear the server again");
-    if (closing_filter_input(c->fd, 0) < 0)
+    if (lab_drop_input(c->fd, 0) < 0)
         lab_fail_errno(&c->n, errno, "setsockopt(SO_DETACH_FILTER)");
     lab_say_fd(&c->n, c->fd, "setsockopt(SO_DETACH_FILTER): we hear the server again");
 

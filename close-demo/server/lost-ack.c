@@ -97,7 +97,7 @@ int lost_ack(struct server *s)
     await_retransmission(s);
 
     lab_step(&s->n, s->cli.step, "setsockopt(SO_DETACH_FILTER): hear the client again");
-    if (closing_filter_input(s->conn, 0) < 0)
+    if (lab_drop_input(s->conn, 0) < 0)
         lab_fail_errno(&s->n, errno, "setsockopt(SO_DETACH_FILTER)");
     unsigned retrans; /* counted now: --step may have held us through more of them */
     if (lab_tcp_total_retrans(s->conn, &retrans) < 0)

@@ -70,7 +70,7 @@ int no_time_wait(struct server *s)
     see_client_gone(s);
 
     lab_step(&s->n, s->cli.step, "setsockopt(SO_DETACH_FILTER): hear the client again");
-    if (closing_filter_input(s->conn, 0) < 0)
+    if (lab_drop_input(s->conn, 0) < 0)
         lab_fail_errno(&s->n, errno, "setsockopt(SO_DETACH_FILTER)");
     lab_say_fd(&s->n, s->conn, "setsockopt(SO_DETACH_FILTER): we hear the client again");
     int state;

@@ -74,7 +74,7 @@ int simultaneous_close(struct server *s)
     lab_explain(&s->n, "close: there is no passive closer, no CLOSE_WAIT, no LAST_ACK.");
 
     lab_step(&s->n, s->cli.step, "setsockopt(SO_DETACH_FILTER): hear the client again");
-    if (closing_filter_input(s->conn, 0) < 0)
+    if (lab_drop_input(s->conn, 0) < 0)
         lab_fail_errno(&s->n, errno, "setsockopt(SO_DETACH_FILTER)");
     lab_say_fd(&s->n, s->conn, "setsockopt(SO_DETACH_FILTER): we hear the client again");
     await_ours(s, &local, &peer, LAB_STATE_BIT(LAB_TCP_CLOSING), &ours);

@@ -178,7 +178,7 @@ void read_first_bytes(struct server *s, const char *eof_what)
 void go_deaf(struct server *s)
 {
     lab_step(&s->n, s->cli.step, "setsockopt(SO_ATTACH_FILTER): hear nothing any more");
-    if (closing_filter_input(s->conn, 1) < 0)
+    if (lab_drop_input(s->conn, 1) < 0)
         lab_fail_errno(&s->n, errno, "setsockopt(SO_ATTACH_FILTER)");
     lab_say_fd(&s->n, s->conn, "setsockopt(SO_ATTACH_FILTER): from now on we hear nothing");
     lab_explain(&s->n, "A socket filter that returns 0 discards every segment for this socket");

@@ -1,10 +1,7 @@
-#define _DEFAULT_SOURCE /* SO_ATTACH_FILTER, a Linux (non-POSIX) option */
 #include "testlib.h"
 
+#include <errno.h>
 #include <unistd.h>
-#if defined(__linux__)
-#include <linux/filter.h>
-#endif
 
 #include "check.h"
 #include "lab_netns.h"
@@ -74,31 +71,16 @@ void test_require_private_netns(void)
         SKIP("not in a private network namespace (run through socklab-netns-run)");
 }
 
-#if defined(__linux__)
 void test_drop_input(int fd)
 {
-    /* tcp_filter() runs the socket filter on every segment for this socket,
-     * also after close() while the orphan lingers in LAST_ACK: a zero return
-     * discards the segment before TCP sees it. */
-    static struct sock_filter drop_all[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
-    struct sock_fprog prog = {.len = 1, .filter = drop_all};
-    CHECK_SYS(setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog));
+    if (lab_drop_input(fd, 1) == 0)
+        return;
+    if (errno == ENOSYS)
+        SKIP("socket filters need Linux");
+    CHECK(0, "setsockopt(SO_ATTACH_FILTER): errno=%s", lab_errno_name(errno));
 }
 
 void test_accept_input(int fd)
 {
-    int dummy = 0;
-    CHECK_SYS(setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &dummy, sizeof dummy));
+    CHECK_SYS(lab_drop_input(fd, 0));
 }
-#else
-void test_drop_input(int fd)
-{
-    (void)fd;
-    SKIP("socket filters need Linux");
-}
-
-void test_accept_input(int fd)
-{
-    (void)fd;
-}
-#endif
