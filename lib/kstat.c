@@ -33,22 +33,33 @@ static int sysctl_path(const char *name, char *path, size_t len)
     return 0;
 }
 
-int lab_sysctl_read(const char *name, long *value)
+int lab_sysctl_read_text(const char *name, char *buf, size_t len)
 {
-    char path[256], text[64];
-    if (sysctl_path(name, path, sizeof path) < 0)
+    char path[256];
+    if (len == 0 || sysctl_path(name, path, sizeof path) < 0) {
+        errno = EINVAL;
         return -1;
+    }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    ssize_t n = read(fd, text, sizeof text - 1);
+    ssize_t n = read(fd, buf, len - 1);
     int saved = errno;
     close(fd);
     if (n < 0) {
         errno = saved;
         return -1;
     }
-    text[n] = '\0';
+    buf[n] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    return 0;
+}
+
+int lab_sysctl_read(const char *name, long *value)
+{
+    char text[64];
+    if (lab_sysctl_read_text(name, text, sizeof text) < 0)
+        return -1;
     char *end;
     errno = 0;
     long v = strtol(text, &end, 10);
@@ -60,20 +71,27 @@ int lab_sysctl_read(const char *name, long *value)
     return 0;
 }
 
-int lab_sysctl_write(const char *name, long value)
+int lab_sysctl_write_text(const char *name, const char *text)
 {
-    char path[256], text[32];
+    char path[256];
     if (sysctl_path(name, path, sizeof path) < 0)
         return -1;
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    int len = snprintf(text, sizeof text, "%ld\n", value);
-    ssize_t n = write(fd, text, (size_t)len);
+    size_t len = strlen(text);
+    ssize_t n = write(fd, text, len);
     int saved = errno;
     close(fd);
     errno = saved;
-    return n == len ? 0 : -1;
+    return n == (ssize_t)len ? 0 : -1;
+}
+
+int lab_sysctl_write(const char *name, long value)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%ld\n", value);
+    return lab_sysctl_write_text(name, text);
 }
 
 /* What lab_sysctl_change() replaced, kept ready to write back from a signal
@@ -81,30 +99,48 @@ int lab_sysctl_write(const char *name, long value)
  * restoring needs only open, write and close. */
 static struct {
     char path[128];
-    char text[32];
+    char text[64];
     size_t len;
 } saved_sysctls[8];
 static volatile sig_atomic_t nsaved;
 
-int lab_sysctl_change(const char *name, long value, long *old)
+/* Write text into name, keeping its old text for lab_sysctl_restore(). */
+static int change(const char *name, const char *text)
 {
     if (nsaved >= (sig_atomic_t)(sizeof saved_sysctls / sizeof saved_sysctls[0])) {
         errno = ENOSPC;
         return -1;
     }
-    long before;
-    if (lab_sysctl_read(name, &before) < 0)
-        return -1;
     int i = nsaved;
-    int n = snprintf(saved_sysctls[i].text, sizeof saved_sysctls[i].text, "%ld\n", before);
+    char before[sizeof saved_sysctls[0].text - 1];
+    if (lab_sysctl_read_text(name, before, sizeof before) < 0)
+        return -1;
+    int n = snprintf(saved_sysctls[i].text, sizeof saved_sysctls[i].text, "%s\n", before);
     if (sysctl_path(name, saved_sysctls[i].path, sizeof saved_sysctls[i].path) < 0 || n < 0)
         return -1;
     saved_sysctls[i].len = (size_t)n;
-    if (lab_sysctl_write(name, value) < 0)
+    if (lab_sysctl_write_text(name, text) < 0)
         return -1;
     nsaved = i + 1; /* only now may a handler write it back */
+    return 0;
+}
+
+int lab_sysctl_change(const char *name, long value, long *old)
+{
+    long before;
+    char text[32];
+    if (lab_sysctl_read(name, &before) < 0)
+        return -1;
+    snprintf(text, sizeof text, "%ld\n", value);
+    if (change(name, text) < 0)
+        return -1;
     *old = before;
     return 0;
+}
+
+int lab_sysctl_change_text(const char *name, const char *text)
+{
+    return change(name, text);
 }
 
 int lab_sysctl_restore(void)

@@ -2,6 +2,8 @@
 #ifndef LAB_KSTAT_H
 #define LAB_KSTAT_H
 
+#include <stddef.h>
+
 /* 1 if the running kernel's release (uname) is at least major.minor, else 0
  * (also when it cannot be read). */
 int lab_kernel_at_least(int major, int minor);
@@ -11,6 +13,17 @@ int lab_sysctl_read(const char *name, long *value);
 
 /* Write an integer sysctl by dotted name; 0 or -1 with errno. */
 int lab_sysctl_write(const char *name, long value);
+
+/* A sysctl's text as the kernel shows it, without its newline ("32768\t60999"
+ * for net.ipv4.ip_local_port_range); 0 or -1 with errno. */
+int lab_sysctl_read_text(const char *name, char *buf, size_t len);
+
+/* Write a sysctl as text ("40000 40000"); 0 or -1 with errno. */
+int lab_sysctl_write_text(const char *name, const char *text);
+
+/* lab_sysctl_change for a sysctl of several values: write text, keep the old
+ * text for lab_sysctl_restore(); 0 or -1 with errno (nothing changed). */
+int lab_sysctl_change_text(const char *name, const char *text);
 
 /* Write an integer sysctl and remember its old value (stored in *old) so that
  * lab_sysctl_restore() can put it back; 0 or -1 with errno (nothing changed).

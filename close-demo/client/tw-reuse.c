@@ -1,15 +1,12 @@
 /* tw-reuse, the client's half: in a private network namespace we narrow
- * net.ipv4.ip_local_port_range to one port (put back at exit), so that a
- * second connect() to the same server can only use our first connection's
- * 4-tuple. We close first and that 4-tuple is our TIME_WAIT's. With
+ * net.ipv4.ip_local_port_range to one port (put back at exit, with the other
+ * sysctls), so that a second connect() to the same server can only use our
+ * first connection's 4-tuple. We close first and that 4-tuple is our TIME_WAIT's. With
  * --tw-reuse 0 (net.ipv4.tcp_tw_reuse) connect() fails: EADDRNOTAVAIL; with
  * the default 2 it takes the TIME_WAIT over on loopback, once a short delay
  * has passed since its last timestamped segment (claim C21).
  * Partner: close-server --scenario tw-reuse */
-#define _POSIX_C_SOURCE 200809L /* sigaction */
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,48 +26,16 @@
 #include "lab_tcpstate.h"
 #include "lab_watch.h"
 
-#define RANGE_FILE "/proc/sys/net/ipv4/ip_local_port_range"
+#define RANGE "net.ipv4.ip_local_port_range"
 
-/* ip_local_port_range holds two numbers, so lab_sysctl_change cannot keep it:
- * its old text is written back here, at exit and on the signals after which
- * lab_sysctl_restore_on_exit puts the other sysctls back. */
-static unsigned range_old[2], port;
-static char range_text[32];
-static size_t range_len;
-static const int SIGNALS[] = {SIGINT, SIGTERM, SIGHUP};
-static struct sigaction before_ours[3];
-
-static void put_range_back(void)
-{
-    int fd = open(RANGE_FILE, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    ssize_t w = write(fd, range_text, range_len);
-    (void)w; /* nothing more to try, at exit */
-    close(fd);
-}
-
-static void put_range_back_and_go_on(int sig)
-{
-    put_range_back();
-    for (size_t i = 0; i < 3; i++)
-        if (SIGNALS[i] == sig && before_ours[i].sa_handler != SIG_DFL &&
-            before_ours[i].sa_handler != SIG_IGN) {
-            before_ours[i].sa_handler(sig); /* the sysctls' restore: it ends us */
-            return;
-        }
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
+static unsigned range_old[2], port; /* the namespace's range, and our one port */
 
 /* Write "lo hi" into the port range; 0 or -1 with errno. */
 static int write_range(unsigned lo, unsigned hi)
 {
-    FILE *f = fopen(RANGE_FILE, "w");
-    if (f == NULL)
-        return -1;
-    int rc = fprintf(f, "%u %u", lo, hi);
-    return fclose(f) == 0 && rc > 0 ? 0 : -1;
+    char text[32];
+    snprintf(text, sizeof text, "%u %u", lo, hi);
+    return lab_sysctl_write_text(RANGE, text);
 }
 
 int tw_reuse_before_connect(struct client *c)
@@ -86,27 +51,15 @@ int tw_reuse_before_connect(struct client *c)
     if (lab_sysctl_change("net.ipv4.tcp_tw_reuse", c->tw_reuse, &old) < 0)
         return lab_usage_error(c->cli.prog, "cannot set net.ipv4.tcp_tw_reuse here: errno=%s",
                                lab_errno_name(errno));
-    FILE *f = fopen(RANGE_FILE, "r");
-    int got = f != NULL ? fscanf(f, "%u %u", &range_old[0], &range_old[1]) : -1;
-    if (f != NULL)
-        fclose(f);
-    if (got != 2)
+    char text[64];
+    if (lab_sysctl_read_text(RANGE, text, sizeof text) < 0)
         lab_fail_errno(&c->n, errno, "reading net.ipv4.ip_local_port_range");
-    int w = snprintf(range_text, sizeof range_text, "%u %u", range_old[0], range_old[1]);
-    range_len = w > 0 ? (size_t)w : 0;
-    if (atexit(put_range_back) != 0)
-        lab_fail_errno(&c->n, ENOMEM, "atexit()");
-    for (size_t i = 0; i < 3; i++) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = put_range_back_and_go_on;
-        sigemptyset(&sa.sa_mask);
-        if (sigaction(SIGNALS[i], &sa, &before_ours[i]) < 0)
-            lab_fail_errno(&c->n, errno, "sigaction()");
-    }
+    if (sscanf(text, "%u %u", &range_old[0], &range_old[1]) != 2)
+        lab_fail_errno(&c->n, EPROTO, "reading net.ipv4.ip_local_port_range");
     /* The range's first port, unless the server listens on it. */
     port = range_old[0] == lab_endpoint_port(&c->server) ? range_old[0] + 1 : range_old[0];
-    if (write_range(port, port) < 0)
+    snprintf(text, sizeof text, "%u %u", port, port);
+    if (lab_sysctl_change_text(RANGE, text) < 0) /* put back at exit and on signals */
         return lab_usage_error(c->cli.prog,
                                "cannot set net.ipv4.ip_local_port_range here: errno=%s",
                                lab_errno_name(errno));

@@ -65,6 +65,9 @@ static void test_sysctl(void)
  * both came back. */
 static void change_then(int how)
 {
+    char range[64], after[64];
+    CHECK_SYS(lab_sysctl_read_text("net.ipv4.ip_local_port_range", range, sizeof range));
+    CHECK(strchr(range, '\n') == NULL && strchr(range, '\t') != NULL, "range text '%s'", range);
     fflush(NULL);
     pid_t pid = fork();
     CHECK_SYS(pid);
@@ -74,6 +77,11 @@ static void change_then(int how)
         CHECK_SYS(lab_sysctl_change("net.ipv4.tcp_fin_timeout", 11, &old));
         CHECK(old == 60, "old tcp_fin_timeout %ld", old);
         CHECK_SYS(lab_sysctl_change("net.ipv4.tcp_syncookies", 0, &old));
+        /* Two numbers: kept and put back as text. */
+        CHECK_SYS(lab_sysctl_change_text("net.ipv4.ip_local_port_range", "40000 40000"));
+        char now[64];
+        CHECK_SYS(lab_sysctl_read_text("net.ipv4.ip_local_port_range", now, sizeof now));
+        CHECK(strcmp(now, "40000\t40000") == 0, "ip_local_port_range now '%s'", now);
         if (how == 0)
             exit(0);
         if (how == 1) {
@@ -96,6 +104,9 @@ static void change_then(int how)
     CHECK(v == 60, "tcp_fin_timeout left at %ld (how %d)", v, how);
     CHECK_SYS(lab_sysctl_read("net.ipv4.tcp_syncookies", &v));
     CHECK(v == 1, "tcp_syncookies left at %ld (how %d)", v, how);
+    CHECK_SYS(lab_sysctl_read_text("net.ipv4.ip_local_port_range", after, sizeof after));
+    CHECK(strcmp(after, range) == 0, "ip_local_port_range left at '%s', was '%s' (how %d)", after,
+          range, how);
 }
 
 static void test_sysctl_restore(void)

@@ -46,11 +46,7 @@ int main(void)
     unsigned port = lab_endpoint_port(&srv) == 40000 ? 40001 : 40000;
     char range[32];
     snprintf(range, sizeof range, "%u %u", port, port);
-    /* ip_local_port_range takes two numbers: written directly. */
-    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "w");
-    CHECK(f != NULL, "ip_local_port_range: errno=%s", lab_errno_name(errno));
-    CHECK(fputs(range, f) >= 0 && fclose(f) == 0, "ip_local_port_range: errno=%s",
-          lab_errno_name(errno));
+    CHECK_SYS(lab_sysctl_change_text("net.ipv4.ip_local_port_range", range));
 
     /* reuse 0: the 4-tuple stays taken. */
     CHECK_SYS(lab_sysctl_change("net.ipv4.tcp_tw_reuse", 0, &old));
