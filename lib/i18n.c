@@ -83,6 +83,9 @@ int lab_i18n_init(void)
         msgs = setlocale(LC_MESSAGES, "C.UTF-8");
     if (setlocale(LC_CTYPE, "") == NULL)
         setlocale(LC_CTYPE, "C.UTF-8");
+    /* strerror()'s own catalog ("libc") in UTF-8, with ours or without: under
+     * LC_ALL=C (the scripts' setting for their tools) it came out as "????". */
+    bind_textdomain_codeset("libc", "UTF-8");
     char buf[PATH_MAX];
     const char *dir = find_catalog(buf, sizeof buf);
     if (dir == NULL)
@@ -90,9 +93,6 @@ int lab_i18n_init(void)
     if (bindtextdomain(LAB_TEXT_DOMAIN, dir) == NULL ||
         bind_textdomain_codeset(LAB_TEXT_DOMAIN, "UTF-8") == NULL)
         return -1;
-    /* strerror()'s own catalog ("libc") in UTF-8 too: under LC_ALL=C (the
-     * scripts' setting for their tools) it would come out as "????". */
-    bind_textdomain_codeset("libc", "UTF-8");
     have_catalog = 1;
     return msgs == NULL ? -1 : 1;
 }
