@@ -199,35 +199,109 @@ int lab_sysctl_restore_on_exit(void)
     return 0;
 }
 
-/* Files hold pairs of lines: "Group: Name1 Name2 ..." then "Group: v1 v2 ...". */
-static int read_counter_file(const char *path, const char *group, const char *field,
-                             unsigned long long *value)
+/* Files hold pairs of lines: "Group: Name1 Name2 ..." then "Group: v1 v2 ...";
+ * fn is called for each counter of group (every group if group is NULL) until
+ * it returns non-zero: 0 then, 1 if it never did, -1 with errno. */
+typedef int (*counter_fn)(const char *group, const char *name, unsigned long long value, void *arg);
+
+static int walk_counter_file(const char *path, const char *group, counter_fn fn, void *arg)
 {
     FILE *f = fopen(path, "re");
     if (f == NULL)
         return -1;
     char names[8192], values[8192];
-    size_t glen = strlen(group);
-    int rc = 1; /* not found */
-    while (fgets(names, sizeof names, f) && fgets(values, sizeof values, f)) {
-        if (strncmp(names, group, glen) != 0 || names[glen] != ':')
+    int rc = 1;
+    while (rc == 1 && fgets(names, sizeof names, f) && fgets(values, sizeof values, f)) {
+        char *colon = strchr(names, ':');
+        if (colon == NULL || strncmp(values, names, (size_t)(colon - names + 1)) != 0)
+            continue;
+        *colon = '\0';
+        if (group != NULL && strcmp(names, group) != 0)
             continue;
         char *sn, *sv;
-        char *n = strtok_r(names + glen + 1, " \n", &sn);
-        char *v = strtok_r(values + glen + 1, " \n", &sv);
-        while (n && v) {
-            if (strcmp(n, field) == 0) {
-                *value = strtoull(v, NULL, 10);
+        char *n = strtok_r(colon + 1, " \n", &sn);
+        char *v = strtok_r(values + (colon - names) + 1, " \n", &sv);
+        for (; rc == 1 && n && v; n = strtok_r(NULL, " \n", &sn), v = strtok_r(NULL, " \n", &sv))
+            if (fn(names, n, strtoull(v, NULL, 10), arg))
                 rc = 0;
-                break;
-            }
-            n = strtok_r(NULL, " \n", &sn);
-            v = strtok_r(NULL, " \n", &sv);
-        }
-        break;
     }
     fclose(f);
     return rc;
+}
+
+struct one_counter {
+    const char *field;
+    unsigned long long *value;
+};
+
+static int match_counter(const char *group, const char *name, unsigned long long value, void *arg)
+{
+    struct one_counter *one = arg;
+    (void)group;
+    if (strcmp(name, one->field) != 0)
+        return 0;
+    *one->value = value;
+    return 1;
+}
+
+static int read_counter_file(const char *path, const char *group, const char *field,
+                             unsigned long long *value)
+{
+    struct one_counter one = {field, value};
+    return walk_counter_file(path, group, match_counter, &one);
+}
+
+static int keep_counter(const char *group, const char *name, unsigned long long value, void *arg)
+{
+    struct lab_counters *all = arg;
+    if (strcmp(group, "Tcp") != 0 && strcmp(group, "TcpExt") != 0)
+        return 0;
+    if (all->n == LAB_COUNTERS_MAX) {
+        errno = ENOSPC;
+        return 1;
+    }
+    snprintf(all->c[all->n].name, sizeof all->c[all->n].name, "%s%s", group, name);
+    all->c[all->n++].value = value;
+    return 0;
+}
+
+int lab_tcp_counters(struct lab_counters *out)
+{
+    out->n = 0;
+    if (walk_counter_file("/proc/net/snmp", NULL, keep_counter, out) < 0)
+        return -1;
+    size_t tcp = out->n;
+    int rc = walk_counter_file("/proc/net/netstat", NULL, keep_counter, out);
+    if (rc < 0 || (rc == 0 && out->n == LAB_COUNTERS_MAX))
+        return -1;
+    if (tcp == 0) {
+        errno = ENOENT;
+        return -1;
+    }
+    return 0;
+}
+
+const char *lab_counters_moved(const struct lab_counters *before, const struct lab_counters *after,
+                               const char *const skip[], char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < after->n && i < before->n && used < len; i++) {
+        if (after->c[i].value == before->c[i].value ||
+            strcmp(after->c[i].name, before->c[i].name) != 0)
+            continue;
+        int skipped = 0;
+        for (size_t k = 0; skip != NULL && skip[k] != NULL; k++)
+            skipped |= strcmp(skip[k], after->c[i].name) == 0;
+        if (skipped)
+            continue;
+        int n = snprintf(buf + used, len - used, "%s%s %+lld", used ? ", " : "", after->c[i].name,
+                         (long long)(after->c[i].value - before->c[i].value));
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    return buf;
 }
 
 int lab_netstat_read(const char *group, const char *field, unsigned long long *value)

@@ -45,4 +45,24 @@ int lab_netstat_read(const char *group, const char *field, unsigned long long *v
 /* Read IPv6 counter name ("Udp6NoPorts") from /proc/net/snmp6; 0, or -1 with errno. */
 int lab_snmp6_read(const char *name, unsigned long long *value);
 
+/* Every TCP counter of this network namespace: Tcp (/proc/net/snmp) and
+ * TcpExt (/proc/net/netstat), named as nstat names them ("TcpExtPAWSEstab"). */
+#define LAB_COUNTERS_MAX 256
+struct lab_counters {
+    size_t n;
+    struct {
+        char name[48];
+        unsigned long long value;
+    } c[LAB_COUNTERS_MAX];
+};
+
+/* Read them all; 0, or -1 with errno. */
+int lab_tcp_counters(struct lab_counters *out);
+
+/* "TcpExtPAWSEstab +1, TcpOutSegs +1": the counters that differ between two
+ * readings, except those named in skip (NULL-terminated, or NULL); "" if none
+ * moved. Returns buf, truncated to fit. */
+const char *lab_counters_moved(const struct lab_counters *before, const struct lab_counters *after,
+                               const char *const skip[], char *buf, size_t len);
+
 #endif
