@@ -69,4 +69,13 @@ int lab_peer_expect(struct lab_peer *p, uint8_t flags, struct lab_seg *s, int ti
  * SYN,ACK, our ACK; 0, or -1 with errno (ECONNREFUSED on an RST, ETIMEDOUT). */
 int lab_peer_connect(struct lab_peer *p, int timeout_ms);
 
+/* The kernel closed first: take its FIN, ACK it, send ours and take the
+ * kernel's last ACK (the kernel's socket is then in TIME_WAIT); 0, or -1 with
+ * errno. */
+int lab_peer_finish_close(struct lab_peer *p, int timeout_ms);
+
+/* Send our FIN once more, with the sequence number it had (as when its ACK
+ * was lost); 0, or -1 with errno (EINVAL if we sent no FIN yet). */
+int lab_peer_resend_fin(struct lab_peer *p);
+
 #endif

@@ -146,3 +146,31 @@ int lab_peer_connect(struct lab_peer *p, int timeout_ms)
     p->ts = p->ts && s.has_ts; /* RFC 7323: only if both sides offered them */
     return lab_peer_send(p, LAB_TH_ACK, NULL, 0);
 }
+
+int lab_peer_finish_close(struct lab_peer *p, int timeout_ms)
+{
+    struct lab_seg s;
+    long long deadline = lab_now_ms() + timeout_ms;
+    if (lab_peer_expect(p, LAB_TH_FIN, &s, timeout_ms) < 0 ||
+        lab_peer_send(p, LAB_TH_ACK, NULL, 0) < 0 ||
+        lab_peer_send(p, LAB_TH_FIN | LAB_TH_ACK, NULL, 0) < 0)
+        return -1;
+    for (;;) { /* the ACK of our FIN, not a copy of the kernel's FIN */
+        if (lab_peer_expect(p, LAB_TH_ACK, &s, lab_ms_left(deadline)) < 0)
+            return -1;
+        if (s.ack == p->snd_nxt)
+            return 0;
+    }
+}
+
+int lab_peer_resend_fin(struct lab_peer *p)
+{
+    if (p->snd_nxt == p->iss) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct lab_seg fin;
+    lab_peer_make(p, LAB_TH_FIN | LAB_TH_ACK, NULL, 0, &fin);
+    fin.seq = p->snd_nxt - 1;
+    return lab_peer_send_seg(p, &fin);
+}

@@ -70,6 +70,9 @@ int play_kernel_conn(struct play *pl, struct lab_conn *c);
  * socket in TIME_WAIT (into *c), the peer with nothing left to send. */
 void play_kernel_time_wait(struct play *pl, struct lab_conn *c);
 
+/* The peer sends its FIN again, with its old sequence number. */
+void play_resend_fin(struct play *pl);
+
 /* Milliseconds since the narration began. */
 long long play_ms(const struct play *pl);
 

@@ -138,16 +138,19 @@ int play_kernel_conn(struct play *pl, struct lab_conn *c)
 
 void play_kernel_time_wait(struct play *pl, struct lab_conn *c)
 {
-    struct lab_seg s;
     play_listen(pl);
     int fd = play_connect_accept(pl);
     play_close(pl, &fd); /* the kernel closes first: its FIN */
-    play_expect(pl, LAB_TH_FIN, &s);
-    play_send(pl, LAB_TH_ACK, NULL);
-    play_send(pl, LAB_TH_FIN | LAB_TH_ACK, NULL);
-    play_expect(pl, LAB_TH_ACK, &s); /* the kernel's last ACK */
+    if (lab_peer_finish_close(&pl->peer, pl->timeout_ms) < 0)
+        lab_fail_errno(&pl->wire, errno, "finishing the close");
     if (lab_watch_wait((struct sockaddr *)&pl->kernel_ep.ss, (struct sockaddr *)&pl->peer.self.ss,
                        LAB_STATE_BIT(LAB_TCP_TIME_WAIT), pl->timeout_ms, c) != 1)
         lab_fail(&pl->app, "no TIME_WAIT after the last ACK");
     play_kernel_conn(pl, c);
+}
+
+void play_resend_fin(struct play *pl)
+{
+    if (lab_peer_resend_fin(&pl->peer) < 0)
+        lab_fail_errno(&pl->wire, errno, "sending our FIN again");
 }

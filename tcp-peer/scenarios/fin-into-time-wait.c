@@ -19,7 +19,7 @@
 int fin_into_time_wait(struct play *pl)
 {
     struct lab_conn c;
-    struct lab_seg fin, ack;
+    struct lab_seg ack;
     play_kernel_time_wait(pl, &c);
     unsigned before = c.expires_ms;
     /* Let the timer run a little, watched, so that its restart can be seen. */
@@ -33,10 +33,7 @@ int fin_into_time_wait(struct play *pl)
     }
     play_kernel_conn(pl, &c);
     before = c.expires_ms;
-    lab_peer_make(&pl->peer, LAB_TH_FIN | LAB_TH_ACK, NULL, 0, &fin);
-    fin.seq = pl->peer.snd_nxt - 1; /* the same FIN as before */
-    if (lab_peer_send_seg(&pl->peer, &fin) < 0)
-        lab_fail_errno(&pl->wire, errno, "sending a segment into the link");
+    play_resend_fin(pl);
     play_expect(pl, LAB_TH_ACK, &ack);
     if (ack.ack != pl->peer.snd_nxt)
         lab_fail(&pl->wire, "the ACK does not acknowledge our FIN");

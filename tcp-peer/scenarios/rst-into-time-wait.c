@@ -28,11 +28,7 @@ int rst_into_time_wait(struct play *pl)
     play_kernel_time_wait(pl, &c);
     play_send(pl, LAB_TH_RST, NULL); /* seq = what TIME_WAIT expects next */
     lab_say(&pl->wire, "sends its FIN again, to see who answers");
-    struct lab_seg fin;
-    lab_peer_make(&pl->peer, LAB_TH_FIN | LAB_TH_ACK, NULL, 0, &fin);
-    fin.seq = pl->peer.snd_nxt - 1;
-    if (lab_peer_send_seg(&pl->peer, &fin) < 0)
-        lab_fail_errno(&pl->wire, errno, "sending a segment into the link");
+    play_resend_fin(pl);
     if (lab_peer_recv(&pl->peer, &reply, pl->timeout_ms) < 0)
         lab_fail_errno(&pl->wire, errno, "waiting for the answer to the FIN");
     int found = play_kernel_conn(pl, &c);
