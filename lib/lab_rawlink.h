@@ -30,9 +30,10 @@ struct lab_rawlink {
 /* Create the link in this network namespace, which must be a private one (the
  * link lives as long as the namespace), give the kernel's end kernel_addr
  * with prefixlen and bring it up, so the kernel routes that prefix through
- * it. 0, or -1 with errno and a one-line reason in why. */
+ * it; return once the kernel answers a segment from peer_addr (an address of
+ * that prefix) through it. 0, or -1 with errno and a one-line reason in why. */
 int lab_rawlink_open(struct lab_rawlink *l, int kind, const struct sockaddr *kernel_addr,
-                     int prefixlen, char *why, size_t whylen);
+                     const struct sockaddr *peer_addr, int prefixlen, char *why, size_t whylen);
 
 /* Hand one IP packet to the kernel; 0, or -1 with errno. */
 int lab_rawlink_send(const struct lab_rawlink *l, const void *pkt, size_t len);

@@ -5,6 +5,7 @@
  * IPv6 skips duplicate address detection there (no second of "tentative"). */
 #define _DEFAULT_SOURCE /* struct ifreq, IFF_* */
 #include "lab_rawlink.h"
+#include "lab_tcpseg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -240,8 +241,46 @@ static int wait_usable(const struct sockaddr *addr)
     }
 }
 
+/* A new link may still drop what the kernel sends: a veth's queue becomes
+ * active only when the kernel's link watcher has seen its carrier (from a
+ * work queue). Wait until the kernel answers through it: a SYN to port 9,
+ * where nobody listens, draws an RST; sent again every 20 ms, for at most 3 s. */
+static int wait_answered(const struct lab_rawlink *l, const struct sockaddr *kernel_addr,
+                         const struct sockaddr *peer_addr)
+{
+    struct lab_seg syn, got;
+    struct lab_endpoint k = {.len = 0}, p = {.len = 0};
+    socklen_t len = kernel_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                       : sizeof(struct sockaddr_in);
+    memcpy(&k.ss, kernel_addr, len);
+    memcpy(&p.ss, peer_addr, len);
+    k.len = p.len = len;
+    lab_endpoint_set_port(&k, 9);
+    lab_endpoint_set_port(&p, 9);
+    lab_seg_init(&syn, &p, &k);
+    syn.flags = LAB_TH_SYN;
+    syn.win = 1024;
+    unsigned char pkt[LAB_SEG_MAX];
+    ssize_t n = lab_seg_build(&syn, pkt, sizeof pkt);
+    if (n < 0)
+        return -1;
+    for (int tries = 0; tries < 150; tries++) {
+        if (lab_rawlink_send(l, pkt, (size_t)n) < 0)
+            return -1;
+        ssize_t r;
+        while ((r = lab_rawlink_recv(l, pkt + n, sizeof pkt - (size_t)n, 20)) >= 0)
+            if (lab_seg_parse(pkt + n, (size_t)r, &got) == 1 && (got.flags & LAB_TH_RST) &&
+                lab_endpoint_port(&got.dst) == 9)
+                return 0;
+        if (errno != ETIMEDOUT)
+            return -1;
+    }
+    errno = ETIMEDOUT;
+    return -1;
+}
+
 int lab_rawlink_open(struct lab_rawlink *l, int kind, const struct sockaddr *kernel_addr,
-                     int prefixlen, char *why, size_t whylen)
+                     const struct sockaddr *peer_addr, int prefixlen, char *why, size_t whylen)
 {
     memset(l, 0, sizeof *l);
     l->fd = -1;
@@ -274,6 +313,8 @@ int lab_rawlink_open(struct lab_rawlink *l, int kind, const struct sockaddr *ker
         rc = fail(why, whylen, "bringing " LAB_RAWLINK_IFNAME " up");
     if (rc == 0 && wait_usable(kernel_addr) < 0)
         rc = fail(why, whylen, "waiting for the address to leave \"tentative\"");
+    if (rc == 0 && wait_answered(l, kernel_addr, peer_addr) < 0)
+        rc = fail(why, whylen, "waiting for the kernel to answer through the link");
     int err = errno;
     close(ctl);
     if (rc < 0) {
@@ -371,8 +412,46 @@ static int wait_usable(const struct sockaddr *addr)
     }
 }
 
+/* A new link may still drop what the kernel sends: a veth's queue becomes
+ * active only when the kernel's link watcher has seen its carrier (from a
+ * work queue). Wait until the kernel answers through it: a SYN to port 9,
+ * where nobody listens, draws an RST; sent again every 20 ms, for at most 3 s. */
+static int wait_answered(const struct lab_rawlink *l, const struct sockaddr *kernel_addr,
+                         const struct sockaddr *peer_addr)
+{
+    struct lab_seg syn, got;
+    struct lab_endpoint k = {.len = 0}, p = {.len = 0};
+    socklen_t len = kernel_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                       : sizeof(struct sockaddr_in);
+    memcpy(&k.ss, kernel_addr, len);
+    memcpy(&p.ss, peer_addr, len);
+    k.len = p.len = len;
+    lab_endpoint_set_port(&k, 9);
+    lab_endpoint_set_port(&p, 9);
+    lab_seg_init(&syn, &p, &k);
+    syn.flags = LAB_TH_SYN;
+    syn.win = 1024;
+    unsigned char pkt[LAB_SEG_MAX];
+    ssize_t n = lab_seg_build(&syn, pkt, sizeof pkt);
+    if (n < 0)
+        return -1;
+    for (int tries = 0; tries < 150; tries++) {
+        if (lab_rawlink_send(l, pkt, (size_t)n) < 0)
+            return -1;
+        ssize_t r;
+        while ((r = lab_rawlink_recv(l, pkt + n, sizeof pkt - (size_t)n, 20)) >= 0)
+            if (lab_seg_parse(pkt + n, (size_t)r, &got) == 1 && (got.flags & LAB_TH_RST) &&
+                lab_endpoint_port(&got.dst) == 9)
+                return 0;
+        if (errno != ETIMEDOUT)
+            return -1;
+    }
+    errno = ETIMEDOUT;
+    return -1;
+}
+
 int lab_rawlink_open(struct lab_rawlink *l, int kind, const struct sockaddr *kernel_addr,
-                     int prefixlen, char *why, size_t whylen)
+                     const struct sockaddr *peer_addr, int prefixlen, char *why, size_t whylen)
 {
     (void)kind, (void)kernel_addr, (void)prefixlen;
     l->fd = -1;

@@ -230,7 +230,8 @@ static int set_up(struct play *pl, const struct options *o)
         return 1;
     }
     if (lab_rawlink_open(&pl->link, o->link, (struct sockaddr *)&pl->kernel_ep.ss,
-                         o->family == AF_INET ? 24 : 64, why, sizeof why) < 0) {
+                         (struct sockaddr *)&pl->peer_ep.ss, o->family == AF_INET ? 24 : 64, why,
+                         sizeof why) < 0) {
         lab_say_errno(&pl->wire, errno, "no link to play the peer on: %s", why);
         return 1;
     }

@@ -116,11 +116,15 @@ int old_duplicate(struct play *pl)
     lab_say(&pl->app, "counters the old copy moved: %s",
             lab_counters_moved(&before, &after, COMMON, moved, sizeof moved));
     read_all(pl, fd, strlen(NEW) + strlen(OLD));
-    if (pl->guard == GUARD_NONE)
+    if (pl->guard == GUARD_NONE) {
         lab_explain(&pl->app, "The old connection's bytes were read as this one's: nothing told "
                               "them apart. TIME_WAIT's 2 MSL is there to let such copies die "
                               "before the 4-tuple is used again.");
-    else if (pl->guard == GUARD_TIME_WAIT)
+        lab_explain(&pl->app, "The copy's ack number is the old connection's (the huge relative "
+                              "number above). It came in order, with the window the peer uses "
+                              "now, behind bytes not read yet: Linux's fast path queued its data "
+                              "before checking the ack, whose challenge ACK came too late.");
+    } else if (pl->guard == GUARD_TIME_WAIT)
         lab_explain(&pl->app, "The old copy belongs to a 4-tuple with no connection now: the "
                               "kernel answered it with an RST, and the new connection never "
                               "saw it.");

@@ -22,7 +22,7 @@ partner() {
 }
 
 n=0
-for prog in close-server close-client udp-server udp-client backlog-server backlog-client; do
+for prog in close-server close-client udp-server udp-client backlog-server backlog-client tcp-peer; do
     # The examples are read from the English text (in a Chinese run too).
     mapfile -t help < <(LANGUAGE='' LC_ALL=C.UTF-8 "$BIN/$prog" --help)
     on=0
@@ -43,6 +43,9 @@ for prog in close-server close-client udp-server udp-client backlog-server backl
             run_client "$other" 0 "${PARTNER_ARGS[@]}" "${more[@]}" --timeout 3000
             wait_server 0
             ;;
+        tcp-peer) # both ends in one process
+            run_client "$prog" 0 "${words[@]:1}" --timeout 3000
+            ;;
         *-client)
             other=${prog%-client}-server
             more=()
@@ -56,5 +59,5 @@ for prog in close-server close-client udp-server udp-client backlog-server backl
         n=$((n + 1))
     done
 done
-((n >= 6)) || fail "found only $n examples in the six --help texts"
+((n >= 7)) || fail "found only $n examples in the seven --help texts"
 echo "PASS: $n --help examples run as shown"
