@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "lab_kstat.h"
+#include "lab_netns.h"
 #include "lab_sock.h"
 #include "lab_tcpstate.h"
 #include "testlib.h"
@@ -235,9 +236,52 @@ static void test_counters(void)
     CHECK(v == 4242, "value written on failure (%llu)", v);
 }
 
+/* Every TCP counter at once, and the ones an event moved: an RST sent by
+ * this namespace's kernel (a connection refused on loopback) moves TcpOutRsts. */
+static void test_counters_moved(void)
+{
+    static struct lab_counters before, after;
+    char moved[512];
+    CHECK_SYS(lab_tcp_counters(&before));
+    CHECK(before.n > 20, "only %zu TCP counters", before.n);
+    CHECK(strcmp(before.c[0].name, "TcpRtoAlgorithm") == 0, "first counter %s", before.c[0].name);
+    int found = 0;
+    for (size_t i = 0; i < before.n; i++)
+        found |= strcmp(before.c[i].name, "TcpExtPAWSEstab") == 0;
+    CHECK(found, "no TcpExtPAWSEstab among %zu counters", before.n);
+    after = before;
+    CHECK(strcmp(lab_counters_moved(&before, &after, NULL, moved, sizeof moved), "") == 0,
+          "nothing moved, yet \"%s\"", moved);
+    after.c[1].value += 2;
+    after.c[before.n - 1].value += 1;
+    char want[200];
+    snprintf(want, sizeof want, "%s +2, %s +1", before.c[1].name, before.c[before.n - 1].name);
+    CHECK(strcmp(lab_counters_moved(&before, &after, NULL, moved, sizeof moved), want) == 0,
+          "\"%s\", want \"%s\"", moved, want);
+    const char *const skip[] = {before.c[1].name, NULL};
+    snprintf(want, sizeof want, "%s +1", before.c[before.n - 1].name);
+    CHECK(strcmp(lab_counters_moved(&before, &after, skip, moved, sizeof moved), want) == 0,
+          "skipping: \"%s\", want \"%s\"", moved, want);
+    char tiny[8];
+    lab_counters_moved(&before, &after, NULL, tiny, sizeof tiny);
+    CHECK(strlen(tiny) < sizeof tiny, "overflowed a small buffer");
+
+    if (lab_netns_is_host())
+        return; /* the refused connect below counts in the namespace */
+    CHECK_SYS(lab_tcp_counters(&before));
+    struct lab_endpoint ep = test_address("127.0.0.1", 9, SOCK_STREAM);
+    CHECK(lab_tcp_connect(&ep, 1000) < 0 && errno == ECONNREFUSED, "connect to port 9");
+    CHECK_SYS(lab_tcp_counters(&after));
+    const char *const common[] = {"TcpInSegs", "TcpOutSegs", "TcpAttemptFails", "TcpActiveOpens",
+                                  NULL};
+    lab_counters_moved(&before, &after, common, moved, sizeof moved);
+    CHECK(strstr(moved, "TcpOutRsts +1") != NULL, "a refused connect moved \"%s\"", moved);
+}
+
 int main(void)
 {
     test_kernel_version();
+    test_counters_moved();
     test_sysctl_bad_names();
     test_counters();
     test_sysctl(); /* these last: they skip outside a private namespace */
