@@ -66,8 +66,11 @@ static int run(int kind, int family)
     fflush(stdout);
     pid_t pid = fork();
     CHECK_SYS(pid);
-    if (pid == 0)
-        _exit(try_kind(kind, family));
+    if (pid == 0) {
+        int rc = try_kind(kind, family);
+        fflush(stdout);
+        _exit(rc);
+    }
     int st;
     CHECK_SYS(waitpid(pid, &st, 0));
     CHECK(WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 77), "%s %s: status %d",
