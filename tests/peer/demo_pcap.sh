@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# demo_pcap.sh CASE: tcp-peer's --pcap file and --quiet.
+#   capture        the file holds every segment narrated, in order (tcpdump -r)
+#   exists         an existing file is refused (exit 2) and left as it was
+#   bad-with-pcap  bad usage next to --pcap makes no file
+#   unwritable     a folder that cannot be written: exit 1, the errno named
+#   quiet          --quiet keeps every event line and drops the explanations
+# shellcheck source=SCRIPTDIR/../common/demo.sh
+source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
+
+P=$WORK/capture.pcap
+case $1 in
+capture)
+    command -v tcpdump >/dev/null || { echo "SKIP: tcpdump is not installed"; exit 77; }
+    run_client tcp-peer 0 --scenario old-duplicate --pcap "$P" --timeout 3000
+    [[ -s $P ]] || fail "no capture written"
+    tcpdump -nr "$P" >"$WORK/dump.out" 2>"$WORK/dump.err" || fail "tcpdump -r failed"
+    mapfile -t narrated < <(grep -E 'peer +(sends|receives) ' "$WORK/client.out")
+    mapfile -t dumped <"$WORK/dump.out"
+    ((${#dumped[@]} == ${#narrated[@]})) ||
+        fail "${#dumped[@]} packets in the capture, ${#narrated[@]} narrated"
+    # The old copy, as tcpdump sees it on the wire: 8 bytes "old data" twice.
+    expect_line "$WORK/dump.out" 'IP 192\.0\.2\.2\.40005 > 192\.0\.2\.1\.19005: Flags \[P\.\], seq [0-9]+:[0-9]+, ack [0-9]+, .*length 8'
+    n=0
+    for l in "${dumped[@]}"; do [[ $l == *'length 8'* ]] && n=$((n + 1)); done
+    ((n == 2)) || fail "$n segments of 8 bytes, want the first and its old copy"
+    ;;
+exists)
+    printf 'precious\n' >"$P"
+    rc=0
+    "$BIN/tcp-peer" --scenario old-duplicate --pcap "$P" >"$WORK/out" 2>"$WORK/err" || rc=$?
+    ((rc == 2)) || fail "exit $rc, want 2"
+    [[ $(<"$P") == precious ]] || fail "the existing file was changed"
+    expect_line "$WORK/err" 'tcp-peer: --pcap .*exists'
+    [[ ! -s $WORK/out ]] || fail "narration on bad usage"
+    ;;
+bad-with-pcap)
+    rc=0
+    "$BIN/tcp-peer" --scenario nope --pcap "$P" >"$WORK/out" 2>"$WORK/err" || rc=$?
+    ((rc == 2)) || fail "exit $rc, want 2"
+    [[ ! -e $P ]] || fail "bad usage made $P"
+    ;;
+unwritable)
+    run_client tcp-peer 1 --scenario old-duplicate --pcap "$WORK/no/such/folder/c.pcap"
+    expect_line "$WORK/client.out" 'errno=ENOENT'
+    [[ ! -e $WORK/no ]] || fail "a folder was made"
+    ;;
+quiet)
+    run_client tcp-peer 0 --scenario hold-last-ack --timeout 3000
+    mv "$WORK/client.out" "$WORK/loud.txt"
+    run_client tcp-peer 0 --scenario hold-last-ack --timeout 3000 --quiet
+    # The same events; times, timers and the kernel's ISN differ run to run.
+    same='s/^ *[0-9.]+ //; s/[0-9]+ ms/N ms/; s/timer=[0-9.]+s/timer=Ts/; s/isn=[0-9]+/isn=N/'
+    mapfile -t loud < <(grep -v '^      ' "$WORK/loud.txt" | sed -E "$same")
+    mapfile -t quiet < <(sed -E "$same" "$WORK/client.out")
+    [[ "${loud[*]}" == "${quiet[*]}" ]] || fail "--quiet changed the event lines"
+    grep -q '^      ' "$WORK/loud.txt" || fail "no explanation without --quiet"
+    ! grep -q '^      ' "$WORK/client.out" || fail "an explanation under --quiet"
+    ;;
+*) fail "unknown case $1" ;;
+esac
+echo "PASS: $1"
