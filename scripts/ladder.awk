@@ -11,14 +11,22 @@
 # Optional: list, an input file of `tcpdump -nn -tt -r` text, is not drawn
 # but copied to the file listout with its times on the run clock (the packet
 # list: one awk for both).
+# Optional: peer=1 when the client is tcp-peer's scripted peer, not a socket
+# (tcp-peer.sh): its lifeline is called "peer"; what it sends twice is its
+# script's choice, not a sign of loss, and is marked as a copy (an old copy
+# when it belongs to an earlier connection on the 4-tuple); a SYN,ACK sent
+# again with no answer between, or an RST the kernel answers after with no
+# RST, was not taken in and changes only its sender; no ending is told after
+# the last segment (tcp-peer's namespace goes with it).
 #
 # One row per segment: time, the state the client entered, an arrow with the
 # flags, seq/ack relative to each side's initial sequence number and the
 # payload length, the state the server entered. States follow TCP's state
-# machine segment by segment; a "*" marks a state the program's own narration
-# reported at that moment (TCP_INFO or sock_diag), so the drawing and the
-# kernel's word can be compared. UDP datagrams and ICMP errors get an arrow
-# each, without states.
+# machine segment by segment (a new SYN from a port starts a new connection
+# on it: what came before says nothing of the new one's losses); a "*"
+# marks a state the program's own narration reported at that moment
+# (TCP_INFO or sock_diag), so the drawing and the kernel's word can be
+# compared. UDP datagrams and ICMP errors get an arrow each, without states.
 
 # T(text): text in the learner's language, from the table the script passes
 # (-v tr=FILE, lines "msgid\037msgstr"; empty in English: text itself).
@@ -55,6 +63,9 @@ function splitaddr(s, part,    r) {
 }
 
 function rel(x, base) { return (x - base + 4294967296) % 4294967296 }
+
+# The name a side goes by in the drawing.
+function nm(side) { return side == "client" && peer ? "peer" : side }
 
 # enter(row, side, state): side entered state with this row's segment.
 function enter(r, side, st, c) {
@@ -183,6 +194,12 @@ $2 == "IP" || $2 == "IP6" {
     syn = index(f, "S") > 0; fin = index(f, "F") > 0; rst = index(f, "R") > 0
     if (syn) {
         retrans = ((c, snd) in base) && base[c, snd] == seq
+        if (!hasack && !retrans && ((c, snd) in base)) {
+            # The port connects again: a new connection on the same 4-tuple.
+            inc[c]++
+            delete nxt[c, "client"]; delete nxt[c, "server"]
+            delete finend[c, "client"]; delete finend[c, "server"]
+        }
         base[c, snd] = seq
     } else if (!((c, snd) in base) && seq != "") {
         base[c, snd] = seq - 1
@@ -190,8 +207,9 @@ $2 == "IP" || $2 == "IP6" {
     if (seq == "" && ((c, snd) in nxt)) seq = nxt[c, snd] # a pure ACK: tcpdump omits its seq
     if (seq != "" && (!((c, snd) in nxt) || rel(seq + len + syn + fin, nxt[c, snd]) < 2147483648)) nxt[c, snd] = (seq + len + syn + fin) % 4294967296
     lab = flagnames(f)
-    if (seq != "") lab = lab " seq=" rel(seq, base[c, snd])
-    if (hasack && ackv != "" && ((c, rcv) in base)) lab = lab " ack=" rel(ackv, base[c, rcv])
+    # %.0f: a number past 2^31 (an ack from an earlier connection) in full.
+    if (seq != "") lab = lab sprintf(" seq=%.0f", rel(seq, base[c, snd]))
+    if (hasack && ackv != "" && ((c, rcv) in base)) lab = lab sprintf(" ack=%.0f", rel(ackv, base[c, rcv]))
     lab = lab " len=" len
     if (syn && retrans) lab = lab " (again)"
     r = addrow(t, dir, lab, c)
@@ -200,26 +218,66 @@ $2 == "IP" || $2 == "IP6" {
     # segment sent again shows that an earlier copy, or its ACK, was lost.
     istcp[r] = 1; R_snd[r] = snd; R_rcv[r] = rcv; R_seq[r] = seq; R_ack[r] = ackv
     R_len[r] = len; R_syn[r] = syn; R_fin[r] = fin; R_rst[r] = rst; R_hasack[r] = hasack
+    R_inc[r] = inc[c] + 0
+    # The scripted peer's copies: the first row that sent the same segment.
+    if (peer && snd == "client" && !syn && (len > 0 || fin || rst)) {
+        ckey = c SUBSEP f SUBSEP seq SUBSEP ackv SUBSEP len
+        if (ckey in firstsent) copyof[r] = firstsent[ckey]
+        else firstsent[ckey] = r
+    }
 }
 
 # Which segments never reached the receiving socket (lost[r] = 1), as the
 # capture shows it: a FIN or data sent again means the first copy was not
 # taken in, unless the receiver ACKed it meanwhile, and then that ACK was not
 # taken in (a socket filter, a full queue: loss the wire cannot show).
-function find_lost(    r1, r2, x, e, acked, k) {
+function find_lost(    r1, r2, x, e, acked, k, synack) {
     for (r1 = 1; r1 <= nrows; r1++) {
-        if (!istcp[r1] || R_syn[r1] || R_rst[r1] || !(R_fin[r1] || R_len[r1] > 0)) continue
+        if (!istcp[r1]) continue
         x = R_snd[r1]
+        if (peer && R_rst[r1]) { rst_ignored(r1); continue }
+        if (peer && x == "client") continue # the script's choice, not a loss
+        # With a scripted peer, a SYN,ACK sent again went unanswered: the
+        # peer ignored the first (a kernel client always answers one).
+        synack = peer && R_syn[r1] && R_hasack[r1]
+        if ((R_syn[r1] && !synack) || R_rst[r1] || !(R_fin[r1] || R_len[r1] > 0 || synack)) continue
         r2 = 0
         for (k = r1 + 1; k <= nrows; k++)
-            if (istcp[k] && rowconn[k] == rowconn[r1] && R_snd[k] == x && R_seq[k] == R_seq[r1] && R_fin[k] == R_fin[r1] && R_len[k] == R_len[r1]) { r2 = k; break }
+            if (same_conn(k, r1) && R_snd[k] == x && R_seq[k] == R_seq[r1] && R_fin[k] == R_fin[r1] && R_len[k] == R_len[r1] && R_syn[k] == R_syn[r1]) { r2 = k; break }
         if (!r2) continue
-        e = (R_seq[r1] + R_len[r1] + R_fin[r1]) % 4294967296
+        e = (R_seq[r1] + R_len[r1] + R_fin[r1] + R_syn[r1]) % 4294967296
         acked = 0
         for (k = r1 + 1; k < r2; k++)
-            if (istcp[k] && rowconn[k] == rowconn[r1] && R_snd[k] != x && R_hasack[k] && R_ack[k] != "" && rel(R_ack[k], e) < 2147483648) { lost[k] = 1; acked = 1 }
+            if (same_conn(k, r1) && R_snd[k] != x && R_hasack[k] && R_ack[k] != "" && rel(R_ack[k], e) < 2147483648) { lost[k] = 1; acked = 1 }
         if (!acked) lost[r1] = 1
     }
+}
+
+# Rows k and r are TCP segments of the same connection (port and incarnation).
+function same_conn(k, r) { return istcp[k] && rowconn[k] == rowconn[r] && R_inc[k] == R_inc[r] }
+
+# The peer's RST in row r was ignored when the kernel goes on answering on
+# that connection with anything but an RST (tcp_rfc1337=1 in TIME_WAIT).
+function rst_ignored(r,    k) {
+    for (k = r + 1; k <= nrows; k++)
+        if (same_conn(k, r) && R_snd[k] != R_snd[r]) {
+            if (!R_rst[k]) { lost[r] = 1; rstignored[r] = 1 }
+            return
+        }
+}
+
+# The note on a copy the peer sent (row r, first sent in row copyof[r]):
+# an old copy when it belongs to an earlier connection on this 4-tuple; the
+# note says so too when its connection is over on the server's side.
+function copynote(r,    r1, t) {
+    r1 = copyof[r]
+    t = sprintf("%.4f", rowt[r1])
+    if (R_inc[r1] != R_inc[r])
+        rownote[r] = sprintf(T("(old copy of the segment at %s, from the connection before)"), t)
+    else if (cur[rowconn[r], "server"] == "CLOSE")
+        rownote[r] = sprintf(T("(a copy of the segment at %s, after the server's side closed)"), t)
+    else
+        rownote[r] = sprintf(T("(a copy of the segment at %s)"), t)
 }
 
 # The state machine over the rows, sender first; a lost segment changes
@@ -230,8 +288,10 @@ function settle(    r, c, snd, rcv, t, len, acksfin, k, again) {
         if (!istcp[r]) continue
         c = rowconn[r]; snd = R_snd[r]; rcv = R_rcv[r]; t = rowt[r]; len = R_len[r]
         rst = R_rst[r]
-        if (lost[r] && (R_fin[r] || len > 0)) rownote[r] = sprintf(T("(%s did not take it in: sent again)"), rcv)
-        else if (lost[r]) rownote[r] = sprintf(T("(%s did not take it in: the FIN came again)"), rcv)
+        if (rstignored[r]) rownote[r] = sprintf(T("(%s ignored it: it answers on, with no RST)"), nm(rcv))
+        else if (lost[r] && (R_fin[r] || len > 0 || R_syn[r])) rownote[r] = sprintf(T("(%s did not take it in: sent again)"), nm(rcv))
+        else if (lost[r]) rownote[r] = sprintf(T("(%s did not take it in: the FIN came again)"), nm(rcv))
+        if (r in copyof) copynote(r)
         if (rst) {
             enter(r, snd, "CLOSE", c)
             if (!lost[r]) enter(r, rcv, "CLOSE", c)
@@ -241,6 +301,10 @@ function settle(    r, c, snd, rcv, t, len, acksfin, k, again) {
             enter(r, snd, "SYN_SENT", c)
             lastsyn[c] = r
             issyn[r] = 1
+            continue
+        }
+        if (R_syn[r] && lost[r]) {
+            enter(r, snd, "SYN_RECV", c)
             continue
         }
         if (R_syn[r]) {
@@ -310,7 +374,7 @@ END {
         if (length(rowlabel[r]) > maxlabel) maxlabel = length(rowlabel[r])
     }
     w = maxlabel + 8
-    ctitle = "client " clientaddr
+    ctitle = nm("client") " " clientaddr
     # A port learnt from the first datagram had no server of ours: a closed
     # port, answered by the kernel itself.
     stitle = (learned ? T("closed port") " " : "server ") serveraddr (serverport != "" ? ":" serverport : "")
@@ -350,10 +414,17 @@ END {
     if (!tcp) exit
     print ""
     print T("  Beside each arrow: the state that end entered with this segment, by TCP's")
-    if (nconn <= 1) print T("  state machine; * = the program's own narration reported that state too.")
-    else print T("  state machine (connections told apart by the client's port).")
+    if (nconn > 1) print T("  state machine (connections told apart by the client's port).")
+    else if (peer) print T("  state machine; * = tcp-peer's narration of the kernel's socket said so too.")
+    else print T("  state machine; * = the program's own narration reported that state too.")
     print T("  seq/ack count from each side's first sequence number (SYN = 0).")
-    if (nconn == 1) ending()
+    if (peer) {
+        print T("  The peer is tcp-peer's script, not a socket: its column is what a TCP")
+        print T("  would be in after what it sent and got.")
+        print ""
+        print T("  After the last segment: tcp-peer has exited, and its network namespace with it,")
+        print T("  taking every socket the kernel still held there (TIME_WAIT too).")
+    } else if (nconn == 1) ending()
 }
 
 # The last state side's narration reported (with its timer), in
