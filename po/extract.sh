@@ -17,7 +17,7 @@ command -v xgettext >/dev/null || {
     exit 77
 }
 cd "$root"
-mapfile -t sources < <(find lib close-demo udp-connect backlog-probe -name '*.c' | LC_ALL=C sort)
+mapfile -t sources < <(find lib close-demo udp-connect backlog-probe tcp-peer -name '*.c' | LC_ALL=C sort)
 keywords=(
     lab_tr:1 N_:1
     lab_say:2 lab_explain:2 lab_say_errno:3 lab_say_fd:3 lab_say_conn:3

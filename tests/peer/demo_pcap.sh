@@ -15,7 +15,7 @@ capture)
     run_client tcp-peer 0 --scenario old-duplicate --pcap "$P" --timeout 3000
     [[ -s $P ]] || fail "no capture written"
     tcpdump -nr "$P" >"$WORK/dump.out" 2>"$WORK/dump.err" || fail "tcpdump -r failed"
-    mapfile -t narrated < <(grep -E 'peer +(sends|receives) ' "$WORK/client.out")
+    mapfile -t narrated < <(grep -E ' peer +.* \[[SFRP.]+\] seq ' "$WORK/client.out")
     mapfile -t dumped <"$WORK/dump.out"
     ((${#dumped[@]} == ${#narrated[@]})) ||
         fail "${#dumped[@]} packets in the capture, ${#narrated[@]} narrated"
