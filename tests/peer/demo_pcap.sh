@@ -14,13 +14,13 @@ capture)
     command -v tcpdump >/dev/null || { echo "SKIP: tcpdump is not installed"; exit 77; }
     run_client tcp-peer 0 --scenario old-duplicate --pcap "$P" --timeout 3000
     [[ -s $P ]] || fail "no capture written"
-    tcpdump -nr "$P" >"$WORK/dump.out" 2>"$WORK/dump.err" || fail "tcpdump -r failed"
+    tcpdump -nr "$P" >"$WORK/dump.txt" 2>"$WORK/dump.log" || fail "tcpdump -r failed"
     mapfile -t narrated < <(grep -E ' peer +.* \[[SFRP.]+\] seq ' "$WORK/client.out")
-    mapfile -t dumped <"$WORK/dump.out"
+    mapfile -t dumped <"$WORK/dump.txt"
     ((${#dumped[@]} == ${#narrated[@]})) ||
         fail "${#dumped[@]} packets in the capture, ${#narrated[@]} narrated"
     # The old copy, as tcpdump sees it on the wire: 8 bytes "old data" twice.
-    expect_line "$WORK/dump.out" 'IP 192\.0\.2\.2\.40005 > 192\.0\.2\.1\.19005: Flags \[P\.\], seq [0-9]+:[0-9]+, ack [0-9]+, .*length 8'
+    expect_line "$WORK/dump.txt" 'IP 192\.0\.2\.2\.40005 > 192\.0\.2\.1\.19005: Flags \[P\.\], seq [0-9]+:[0-9]+, ack [0-9]+, .*length 8'
     n=0
     for l in "${dumped[@]}"; do [[ $l == *'length 8'* ]] && n=$((n + 1)); done
     ((n == 2)) || fail "$n segments of 8 bytes, want the first and its old copy"
