@@ -115,7 +115,7 @@ static int pick(const char *option, const char *arg, const char *const names[], 
     return -1;
 }
 
-static int parse_option(struct options *o, int opt)
+static int parse_option(struct options *o, int opt, char *argv[])
 {
     static const char *const guards[] = {"none", "time-wait", "timestamps", NULL};
     static const char *const links[] = {"any", "tun", "packet", NULL};
@@ -137,7 +137,7 @@ static int parse_option(struct options *o, int opt)
     case OPT_RESENDS:
         return lab_cli_long(PROG, "resends", optarg, 1, 4, &o->resends);
     default:
-        return lab_cli_unknown(&o->cli, opt, NULL);
+        return lab_cli_unknown(&o->cli, opt, argv);
     }
 }
 
@@ -168,7 +168,7 @@ static int parse_args(struct options *o, int argc, char *argv[])
     o->resends = -1;
     int opt, more;
     while ((more = lab_cli_next(&o->cli, argc, argv, options, &opt)) > 0)
-        if (parse_option(o, opt) < 0)
+        if (parse_option(o, opt, argv) < 0)
             return -1;
     if (more < 0)
         return -1;
