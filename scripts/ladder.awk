@@ -148,7 +148,7 @@ $2 == "IP" || $2 == "IP6" {
     t = $1 - t0
     splitaddr($3, a); splitaddr($5, b)
     rest = $0
-    sub(/^[^:]*: /, "", rest) # the text after "SRC > DST: "
+    sub(/^[^>]*> [^ ]* /, "", rest) # the text after "SRC > DST: " (an IPv6 address holds colons)
     if (rest ~ /^ICMP/) {
         msg = rest
         sub(/, length [0-9]+$/, "", msg)
