@@ -377,7 +377,9 @@ END {
     ctitle = nm("client") " " clientaddr
     # A port learnt from the first datagram had no server of ours: a closed
     # port, answered by the kernel itself.
-    stitle = (learned ? T("closed port") " " : "server ") serveraddr (serverport != "" ? ":" serverport : "")
+    sa = serveraddr
+    if (index(sa, ":") && serverport != "") sa = "[" sa "]" # IPv6, then its port
+    stitle = (learned ? T("closed port") " " : "server ") sa (serverport != "" ? ":" serverport : "")
     printf "%s  %-13s %-" w "s  %s\n", dpad(T("time"), 9), "", ctitle, stitle
     for (r = 1; r <= nrows; r++) {
         lab = rowlabel[r]
