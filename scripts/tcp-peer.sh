@@ -112,27 +112,19 @@ TP_ARGS=(--scenario "$SL_SCENARIO")
 ((step)) && TP_ARGS+=(--step) # tcp-peer says why not
 TP_ARGS+=(${SL_PASS[@]+"${SL_PASS[@]}"})
 
-# tp_check: let tcp-peer judge every option before anything starts. Its
-# --help stops before the checks that depend on the scenario (--guard for
-# old-duplicate only, --resends' bounds, --step), so it is run as it will
-# be, but with --pcap /dev/null: an existing file, which tcp-peer refuses as
-# its last check, before it makes its namespace. Its line then names --pcap
-# and nothing else was wrong; any other line is the bad usage. The outer
-# half only (the inner one's options were checked).
+# tp_check: let tcp-peer judge every option (--check: nothing is made)
+# before anything starts; its line, in the learner's language, is the bad
+# usage. The outer half only (the inner one's options were checked).
 tp_check() {
     local out rc=0 line
     sl_is_inner && return 0
-    out=$(LANGUAGE='' "$SL_BIN/tcp-peer" "${TP_ARGS[@]}" --pcap /dev/null 2>&1 </dev/null) || rc=$?
-    line=${out%%$'\n'*}
-    if ((rc == 2)) && [[ $line == "tcp-peer: --pcap /dev/null: "* && $out != *$'\n'* ]]; then
+    out=$("$SL_BIN/tcp-peer" "${TP_ARGS[@]}" --check 2>&1 </dev/null) || rc=$?
+    if ((rc == 0)); then
         SL_DRY_CMDS+=("$SL_BIN/tcp-peer ${TP_ARGS[*]} --pcap <run folder>/capture.pcap")
         return 0
     fi
+    line=${out%%$'\n'*}
     ((rc == 2)) || sl_die 'tcp-peer did not check its options as expected (exit %s): %s' "$rc" "$line"
-    if ((SL_ZH)); then # the line again, in the learner's language
-        line=$("$SL_BIN/tcp-peer" "${TP_ARGS[@]}" --pcap /dev/null 2>&1 </dev/null) || true
-        line=${line%%$'\n'*}
-    fi
     # The script bears the program's name: its line once, not "tcp-peer: tcp-peer: ...".
     line=${line#tcp-peer: }
     sl_usage_error_raw "${line% (try --help)}"

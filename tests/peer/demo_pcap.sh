@@ -5,6 +5,7 @@
 #   bad-with-pcap  bad usage next to --pcap makes no file
 #   unwritable     a folder that cannot be written: exit 1, the errno named
 #   quiet          --quiet keeps every event line and drops the explanations
+#   check          --check judges the options, says nothing, makes nothing
 # shellcheck source=SCRIPTDIR/../common/demo.sh
 source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
 
@@ -56,6 +57,13 @@ quiet)
     [[ "${loud[*]}" == "${quiet[*]}" ]] || fail "--quiet changed the event lines"
     grep -q '^      ' "$WORK/loud.txt" || fail "no explanation without --quiet"
     ! grep -q '^      ' "$WORK/client.out" || fail "an explanation under --quiet"
+    ;;
+check)
+    run_client tcp-peer 0 --check --scenario old-duplicate --guard timestamps --pcap "$P"
+    [[ ! -s $WORK/client.out && ! -s $WORK/client.err ]] || fail "--check said something"
+    [[ ! -e $P ]] || fail "--check made $P"
+    run_client tcp-peer 2 --check --scenario hold-last-ack --guard none
+    expect_line "$WORK/client.err" '^tcp-peer: --guard is for --scenario old-duplicate only'
     ;;
 *) fail "unknown case $1" ;;
 esac
