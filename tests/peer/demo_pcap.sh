@@ -6,10 +6,17 @@
 #   unwritable     a folder that cannot be written: exit 1, the errno named
 #   quiet          --quiet keeps every event line and drops the explanations
 #   check          --check judges the options, says nothing, makes nothing
+#   fallback       where /dev/net/tun cannot be used, the link is veth + AF_PACKET
 # shellcheck source=SCRIPTDIR/../common/demo.sh
 source "${SOCKLAB_TEST_COMMON:?}/demo.sh"
 
 P=$WORK/capture.pcap
+
+# without_tun CMD...: CMD where /dev/net/tun is /dev/null (a mount namespace of its own).
+without_tun() {
+    # shellcheck disable=SC2016 # $0 and $@ belong to the inner shell
+    unshare --mount sh -c 'mount --bind /dev/null /dev/net/tun && exec "$0" "$@"' "$@"
+}
 case $1 in
 capture)
     command -v tcpdump >/dev/null || { echo "SKIP: tcpdump is not installed"; exit 77; }
@@ -64,6 +71,23 @@ check)
     [[ ! -e $P ]] || fail "--check made $P"
     run_client tcp-peer 2 --check --scenario hold-last-ack --guard none
     expect_line "$WORK/client.err" '^tcp-peer: --guard is for --scenario old-duplicate only'
+    ;;
+fallback)
+    # /dev/null in place of /dev/net/tun, in a mount namespace of the test's own.
+    command -v unshare >/dev/null || { echo "SKIP: unshare (util-linux) is not installed"; exit 77; }
+    without_tun true 2>/dev/null ||
+        { echo "SKIP: cannot make a mount namespace here to hide /dev/net/tun"; exit 77; }
+    rc=0
+    without_tun "$BIN/tcp-peer" --scenario hold-last-ack --resends 1 --timeout 3000 \
+        >"$WORK/client.out" 2>"$WORK/client.err" </dev/null || rc=$?
+    ((rc == 0)) || fail "tcp-peer exited $rc"
+    expect_line "$WORK/client.out" 'peer +plays .* over socklab0 \(veth\+AF_PACKET\)'
+    # --link tun there: no fallback, exit 1 and the reason.
+    rc=0
+    without_tun "$BIN/tcp-peer" --link tun --scenario hold-last-ack \
+        >"$WORK/client.out" 2>"$WORK/client.err" </dev/null || rc=$?
+    ((rc == 1)) || fail "--link tun without TUN exited $rc, want 1"
+    expect_line "$WORK/client.out" 'no link to play the peer on: ioctl\(TUNSETIFF\).*errno=E'
     ;;
 *) fail "unknown case $1" ;;
 esac
