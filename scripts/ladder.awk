@@ -27,6 +27,42 @@
 # marks a state the program's own narration reported at that moment
 # (TCP_INFO or sock_diag), so the drawing and the kernel's word can be
 # compared. UDP datagrams and ICMP errors get an arrow each, without states.
+#
+# Optional: rows, a file to write the drawing to as machine-readable lines
+# (for ladder-svg.awk), one per line of the drawing, fields separated by a
+# tab, "-" for an empty field (so that no field is ever empty), times in
+# seconds on the run clock (%.6f). The text ladder is the same with or
+# without it. The kinds, in this order:
+#   meta  KEY  VALUE         rows (how many arrows), conns (connections),
+#                            tcp (1: TCP segments), peer (1: tcp-peer's),
+#                            gapmin (the least time jump marked as a gap)
+#   life  SIDE  NAME  ADDR   a lifeline: SIDE client or server; NAME as the
+#                            text ladder heads it ("client", "peer",
+#                            "server", or "closed port" translated); ADDR
+#                            (the server's with its port, IPv6 in brackets)
+#   gap   FROM  TO           time jumps by at least gapmin between two rows
+#   KIND  TIME  DIR  FLAGS  SEQ  ACK  LEN  CSTATE  CMARK  SSTATE  SMARK
+#         NOTEKIND  NOTE  CONN  LABEL
+#                            one arrow: KIND seg (a TCP segment), udp (a
+#                            datagram) or icmp (an ICMP error); DIR c2s or
+#                            s2c; FLAGS SYN,ACK... (UDP, ICMP); SEQ/ACK
+#                            relative as drawn; LEN the payload; CSTATE and
+#                            SSTATE the state each end entered with it, with
+#                            CMARK/SMARK "*" when its program's narration
+#                            reported that state too; NOTEKIND one of lost,
+#                            ignored, copy, oldcopy, defer, still, dropped,
+#                            never, and NOTE the row's note as the text
+#                            ladder prints it; CONN the client's port; LABEL
+#                            the arrow's text as the text ladder draws it
+#   note  TEXT               a line of the summary under the rows
+#   endhead  TEXT            the line that heads the ending
+#   end   SIDE  STATE  NEXT  AFTER  TEXT
+#                            a side's ending: STATE the capture left it in
+#                            (CLOSED for CLOSE), NEXT the state it goes to
+#                            on its own (CLOSED, or -), AFTER what takes it
+#                            there ("60 s", tcp_fin_timeout, "the ACK of its
+#                            FIN"), TEXT the line of the text ladder
+# Every text is in the run's language (T()); none holds a tab or a newline.
 
 # T(text): text in the learner's language, from the table the script passes
 # (-v tr=FILE, lines "msgid\037msgstr"; empty in English: text itself).
@@ -77,6 +113,14 @@ function enter(r, side, st, c) {
     rowstate[r, side] = st
     nent[side]++
     ent_row[side, nent[side]] = r
+}
+
+# The rows file (-v rows=FILE), if asked for: one line, or "-" for "".
+function R(line) { if (rows != "") print line > rows }
+function F(x) {
+    x = x ""
+    gsub(/[\t\n]/, " ", x)
+    return x == "" ? "-" : x
 }
 
 function addrow(t, dir, label, c) {
@@ -159,7 +203,8 @@ $2 == "IP" || $2 == "IP6" {
         dir = (qport in isserver) ? "s2c" : (a["addr"] == serveraddr ? "s2c" : "c2s")
         m = msg
         sub(/^ICMP6?,? */, "", m)
-        addrow(t, dir, "ICMP " m, "")
+        r = addrow(t, dir, "ICMP " m, "")
+        R_flags[r] = "ICMP"; isicmp[r] = 1
         next
     }
     if (a["port"] in isserver) { dir = "s2c"; sport = a["port"]; cport = b["port"]; caddr = b["addr"]; saddr = a["addr"] }
@@ -175,7 +220,8 @@ $2 == "IP" || $2 == "IP6" {
     if (!(c in seenconn)) { seenconn[c] = 1; nconn++ }
     if (rest ~ /^UDP/) {
         len = rest; sub(/.*length /, "", len)
-        addrow(t, dir, "UDP len=" len, c)
+        r = addrow(t, dir, "UDP len=" len, c)
+        R_flags[r] = "UDP"; R_len[r] = len
         next
     }
     if (rest !~ /^Flags \[/) next
@@ -213,6 +259,9 @@ $2 == "IP" || $2 == "IP6" {
     lab = lab " len=" len
     if (syn && retrans) lab = lab " (again)"
     r = addrow(t, dir, lab, c)
+    R_flags[r] = flagnames(f)
+    R_rseq[r] = seq != "" ? sprintf("%.0f", rel(seq, base[c, snd])) : ""
+    R_rack[r] = hasack && ackv != "" && ((c, rcv) in base) ? sprintf("%.0f", rel(ackv, base[c, rcv])) : ""
     if (syn && !hasack) synrows[c] = synrows[c] " " r
     # The states are worked out once every segment is known (settle()): a
     # segment sent again shows that an earlier copy, or its ACK, was lost.
@@ -272,9 +321,11 @@ function rst_ignored(r,    k) {
 function copynote(r,    r1, t) {
     r1 = copyof[r]
     t = sprintf("%.4f", rowt[r1])
-    if (R_inc[r1] != R_inc[r])
+    notekind[r] = "copy"
+    if (R_inc[r1] != R_inc[r]) {
         rownote[r] = sprintf(T("(old copy of the segment at %s, from the connection before)"), t)
-    else if (cur[rowconn[r], "server"] == "CLOSE")
+        notekind[r] = "oldcopy"
+    } else if (cur[rowconn[r], "server"] == "CLOSE")
         rownote[r] = sprintf(T("(a copy of the segment at %s, after the server's side closed)"), t)
     else
         rownote[r] = sprintf(T("(a copy of the segment at %s)"), t)
@@ -291,6 +342,7 @@ function settle(    r, c, snd, rcv, t, len, acksfin, k, again) {
         if (rstignored[r]) rownote[r] = sprintf(T("(%s ignored it: it answers on, with no RST)"), nm(rcv))
         else if (lost[r] && (R_fin[r] || len > 0 || R_syn[r])) rownote[r] = sprintf(T("(%s did not take it in: sent again)"), nm(rcv))
         else if (lost[r]) rownote[r] = sprintf(T("(%s did not take it in: the FIN came again)"), nm(rcv))
+        if (r in rownote) notekind[r] = rstignored[r] ? "ignored" : "lost"
         if (r in copyof) copynote(r)
         if (rst) {
             enter(r, snd, "CLOSE", c)
@@ -322,8 +374,10 @@ function settle(    r, c, snd, rcv, t, len, acksfin, k, again) {
             k = rcv == "server" ? snap_at(t) : 0
             if (k && defer && len == 0 && (c in firstdata) && firstdata[c] > t && firstdata[c] <= snap_t[k] + 0) {
                 rownote[r] = T("SYN_RECV: TCP_DEFER_ACCEPT waits for data")
+                notekind[r] = "defer"
             } else if (rcv == "server" && srv_after(t, c) == "SYN-RECV") {
                 rownote[r] = T("still SYN_RECV (ss)")
+                notekind[r] = "still"
                 if (!(c in stillsyn)) { stillsyn[c] = 1; nstill++; stilllist = stilllist " :" c }
             } else enter(r, rcv, "ESTABLISHED", c)
         }
@@ -366,9 +420,23 @@ function cell(r, side,    st) {
     return st (nconn <= 1 && narrated(side, st, r) ? "*" : "")
 }
 
+# say(kind, line): print a line of the text ladder, and give it to the rows
+# file as KIND's text (without its indentation).
+function say(kind, s,    t) {
+    print s
+    t = s
+    sub(/^ +/, "", t)
+    R(kind "\t" F(t))
+}
+
 END {
     settle()
-    if (nrows == 0) { print T("  (no segment between the client and the server in the capture)"); exit }
+    if (gapmin == "") gapmin = 0.02
+    if (rows != "") printf "" > rows
+    R("meta\trows\t" nrows)
+    if (nrows == 0) { say("note", T("  (no segment between the client and the server in the capture)")); exit }
+    R("meta\tconns\t" (nconn + 0)); R("meta\ttcp\t" (tcp + 0)); R("meta\tpeer\t" (peer ? 1 : 0))
+    R("meta\tgapmin\t" gapmin)
     for (r = 1; r <= nrows; r++) {
         if (nconn > 1 && rowconn[r] != "") rowlabel[r] = ":" rowconn[r] " " rowlabel[r]
         if (length(rowlabel[r]) > maxlabel) maxlabel = length(rowlabel[r])
@@ -381,37 +449,44 @@ END {
     if (index(sa, ":") && serverport != "") sa = "[" sa "]" # IPv6, then its port
     stitle = (learned ? T("closed port") " " : "server ") sa (serverport != "" ? ":" serverport : "")
     printf "%s  %-13s %-" w "s  %s\n", dpad(T("time"), 9), "", ctitle, stitle
+    R("life\tclient\t" F(nm("client")) "\t" F(clientaddr))
+    R("life\tserver\t" F(learned ? T("closed port") : "server") "\t" F(sa (serverport != "" ? ":" serverport : "")))
     for (r = 1; r <= nrows; r++) {
         lab = rowlabel[r]
         pad = w - length(lab) - 6
         dashes = sprintf("%" (pad > 0 ? pad : 0) "s", ""); gsub(/ /, "-", dashes)
         if (rowdir[r] == "c2s") arrow = "--[" lab "]" dashes "->"
         else arrow = "<-" dashes "[" lab "]--"
-        note = cell(r, "server")
+        scell = cell(r, "server")
+        ccell = cell(r, "client")
+        note = scell
         if (r in rownote) note = (note == "" ? "" : note " ") rownote[r]
+        rnote = rownote[r]; rkind = notekind[r]
         c = rowconn[r]
         if (issyn[r] && !answered[r]) {
             # Dropped by the server: answered later (a retransmission got in) or never.
-            if (c in synack) note = T("(dropped: no SYN,ACK, no RST)")
-            else note = T("(dropped: never answered)")
+            if (c in synack) { note = T("(dropped: no SYN,ACK, no RST)"); rkind = "dropped" }
+            else { note = T("(dropped: never answered)"); rkind = "never" }
+            rnote = note
             if (c in synack && !(c in droppedfirst)) { droppedfirst[c] = 1; ndf++; dflist = dflist " :" c }
             if (!(c in synack) && !(c in never)) { never[c] = 1; nnever++; nlist = nlist " :" c }
         }
-        printf "%9.4f  %13s %-" w "s  %s\n", rowt[r], cell(r, "client"), arrow, note
+        printf "%9.4f  %13s %-" w "s  %s\n", rowt[r], ccell, arrow, note
+        if (rows != "") rowline(r, ccell, scell, rkind, rnote)
     }
     if (ndf || nnever || nstill) print ""
     # One text per line (each line a msgid).
     if (ndf) {
-        print T("  SYNs the server dropped (no SYN,ACK, no RST), then answered when the client sent")
-        printf T("  them again: %d connection(s) (%s).") "\n", ndf, substr(dflist, 2)
+        say("note", T("  SYNs the server dropped (no SYN,ACK, no RST), then answered when the client sent"))
+        say("note", sprintf(T("  them again: %d connection(s) (%s)."), ndf, substr(dflist, 2)))
     }
     if (nnever)
-        printf T("  SYNs never answered, however often sent: %d connection(s) (%s).") "\n", nnever, substr(nlist, 2)
+        say("note", sprintf(T("  SYNs never answered, however often sent: %d connection(s) (%s)."), nnever, substr(nlist, 2)))
     if (nstill) {
-        printf T("  Final ACKs the server did not act on: %d connection(s) (%s)") "\n", nstill, substr(stilllist, 2)
-        print T("  are ESTABLISHED on the client but still SYN_RECV on the server: ss listed")
-        print T("  their request (SYN-RECV) after the ACK. The accept queue was full")
-        print T("  (ListenOverflows), or TCP_DEFER_ACCEPT waits for data (TCPDeferAcceptDrop).")
+        say("note", sprintf(T("  Final ACKs the server did not act on: %d connection(s) (%s)"), nstill, substr(stilllist, 2)))
+        say("note", T("  are ESTABLISHED on the client but still SYN_RECV on the server: ss listed"))
+        say("note", T("  their request (SYN-RECV) after the ACK. The accept queue was full"))
+        say("note", T("  (ListenOverflows), or TCP_DEFER_ACCEPT waits for data (TCPDeferAcceptDrop)."))
     }
     if (!tcp) exit
     print ""
@@ -424,9 +499,21 @@ END {
         print T("  The peer is tcp-peer's script, not a socket: its column is what a TCP")
         print T("  would be in after what it sent and got.")
         print ""
-        print T("  After the last segment: tcp-peer has exited, and its network namespace with it,")
-        print T("  taking every socket the kernel still held there (TIME_WAIT too).")
+        say("endhead", T("  After the last segment: tcp-peer has exited, and its network namespace with it,"))
+        say("endhead", T("  taking every socket the kernel still held there (TIME_WAIT too)."))
     } else if (nconn == 1) ending()
+}
+
+# rowline(r, ccell, scell, kind, note): row r in the rows file, a gap line
+# before it when time jumped.
+function rowline(r, ccell, scell, kind, note,    k, cs, cm, ss, sm) {
+    if (r > 1 && rowt[r] - rowt[r - 1] >= gapmin) R(sprintf("gap\t%.6f\t%.6f", rowt[r - 1], rowt[r]))
+    k = istcp[r] ? "seg" : isicmp[r] ? "icmp" : "udp"
+    cs = ccell; cm = sub(/\*$/, "", cs) ? "*" : "-"
+    ss = scell; sm = sub(/\*$/, "", ss) ? "*" : "-"
+    R(sprintf("%s\t%.6f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", k, rowt[r], rowdir[r],
+        F(R_flags[r]), F(R_rseq[r]), F(R_rack[r]), F(isicmp[r] ? "" : R_len[r]), F(cs), cm, F(ss), sm,
+        F(kind), F(note), F(rowconn[r]), F(rowlabel[r])))
 }
 
 # The last state side's narration reported (with its timer), in
@@ -443,12 +530,14 @@ function lastnarrated(side,    i) {
 function ending(    i, side, c, st, p, t, msg) {
     for (c in seenconn) break
     print ""
-    print T("  After the last segment (both programs have exited; no fd holds the socket):")
+    say("endhead", T("  After the last segment (both programs have exited; no fd holds the socket):"))
     for (i = 1; i <= 2; i++) {
         side = i == 1 ? "client" : "server"
         st = cur[c, side]; p = prev[c, side]; t = sprintf("%.4f", since[c, side])
         lastnarrated(side)
+        e_st = st == "CLOSE" ? "CLOSED" : st; e_next = "CLOSED"; e_after = ""
         if (st == "TIME_WAIT") {
+            e_after = "60 s"
             msg = T("TIME_WAIT -> CLOSED when its timer runs out: a fixed 60 s (TCP_TIMEWAIT_LEN)")
             if (last_st == "TIME_WAIT" && last_timer != "")
                 msg = msg sprintf(T(", %s s left at %.3f by its narration, so at about %.1f"), last_timer, last_t, last_t + last_timer)
@@ -460,15 +549,19 @@ function ending(    i, side, c, st, p, t, msg) {
         } else if (st == "CLOSE") {
             msg = (p == "" ? "" : p " -> ") sprintf(T("CLOSED at %s"), t)
         } else if (st == "FIN_WAIT2") {
+            e_after = "tcp_fin_timeout"
             msg = T("FIN_WAIT2 -> CLOSED after net.ipv4.tcp_fin_timeout (60 s by default) if the peer's FIN never comes")
             if (last_st == "FIN_WAIT2" && last_timer != "") msg = msg sprintf(T(" (%s s left at %.3f by its narration)"), last_timer, last_t)
         } else if (st == "LAST_ACK") {
+            e_after = T("the ACK of its FIN")
             msg = T("LAST_ACK -> CLOSED when the ACK of its FIN arrives (no ACK in the capture: the kernel resends the FIN until one comes or it gives up)")
         } else if (st == "FIN_WAIT1" || st == "CLOSING") {
             msg = st T(": its FIN is not ACKed in the capture; the kernel resends it until it is")
         } else if (st != "") {
             msg = st sprintf(T(" since %s: the capture ends there"), t)
         } else continue
+        if (e_after == "") e_next = ""
         printf "  %-7s %s\n", side, msg
+        R("end\t" side "\t" F(e_st) "\t" F(e_next) "\t" F(e_after) "\t" F(msg))
     }
 }
