@@ -71,22 +71,18 @@ static void read_all(struct play *pl, int fd, size_t want)
                lab_escape(buf, got, text, sizeof text));
 }
 
-int old_duplicate(struct play *pl)
+/* The peer opens the 4-tuple again at once (or, keeping TIME_WAIT, from the
+ * next port): the new connection's peer, with the old one's clock. */
+static void reconnect(struct play *pl, const struct lab_peer *old, const struct lab_seg *dup)
 {
-    struct lab_seg dup, ack;
-    static struct lab_counters before, after;
-    char moved[512];
-    play_listen(pl);
-    pl->peer.ts = pl->guard == GUARD_TIMESTAMPS;
-    first_connection(pl, &dup);
-    struct lab_peer old = pl->peer; /* the first connection, for the old copy's answer */
+    uint16_t port = lab_endpoint_port(&old->self);
     if (pl->guard == GUARD_TIME_WAIT) {
         lab_say(&pl->wire, "keeps TIME_WAIT on port %u: connects again from port %u",
-                (unsigned)lab_endpoint_port(&old.self), (unsigned)lab_endpoint_port(&old.self) + 1);
-        play_peer_new(pl, (uint16_t)(lab_endpoint_port(&old.self) + 1), old.iss + 100000);
+                (unsigned)port, (unsigned)port + 1);
+        play_peer_new(pl, (uint16_t)(port + 1), old->iss + 100000);
     } else {
         lab_say(&pl->wire, "keeps no TIME_WAIT: connects again at once from the same port");
-        play_peer_new(pl, lab_endpoint_port(&old.self), dup.seq - 1 - (uint32_t)strlen(NEW));
+        play_peer_new(pl, port, dup->seq - 1 - (uint32_t)strlen(NEW));
         lab_explain(&pl->wire,
                     "Its new ISN puts the old copy's sequence number right after "
                     "\"%s\": inside the new window.",
@@ -94,43 +90,87 @@ int old_duplicate(struct play *pl)
     }
     /* The peer's clock runs on; PAWS forgives a timestamp one tick old
      * (TCP_PAWS_WINDOW), so it must be two ticks past the old copy's. */
-    pl->peer.ts = old.ts;
-    pl->peer.ts_offset = old.ts_offset;
-    if (old.ts && lab_peer_tsval(&pl->peer) < dup.tsval + 2)
-        pl->peer.ts_offset += dup.tsval + 2 - lab_peer_tsval(&pl->peer);
-    int fd = play_connect_accept(pl);
-    play_send(pl, LAB_TH_PSH | LAB_TH_ACK, NEW);
-    play_expect(pl, LAB_TH_ACK, &ack);
+    pl->peer.ts = old->ts;
+    pl->peer.ts_offset = old->ts_offset;
+    if (old->ts && lab_peer_tsval(&pl->peer) < dup->tsval + 2)
+        pl->peer.ts_offset += dup->tsval + 2 - lab_peer_tsval(&pl->peer);
+}
+
+/* seg sent by p and the kernel's answer into *ack, with the counters it moved. */
+static void send_copy(struct play *pl, struct lab_peer *p, const struct lab_seg *seg,
+                      struct lab_seg *ack)
+{
+    static struct lab_counters before, after;
+    char moved[512];
     if (lab_tcp_counters(&before) < 0)
         lab_fail_errno(&pl->app, errno, "reading the TCP counters");
-    lab_say(&pl->wire, "the delayed old copy arrives now");
-    /* Sent and answered on its own 4-tuple: the new connection's, unless
-     * TIME_WAIT made the peer move to another port. */
-    struct lab_peer *own = pl->guard == GUARD_TIME_WAIT ? &old : &pl->peer;
-    if (lab_peer_send_seg(own, &dup) < 0)
+    if (lab_peer_send_seg(p, seg) < 0)
         lab_fail_errno(&pl->wire, errno, "sending a segment into the link");
-    if (lab_peer_recv(own, &ack, pl->timeout_ms) < 0)
+    if (lab_peer_recv(p, ack, pl->timeout_ms) < 0)
         lab_fail_errno(&pl->wire, errno, "waiting for the kernel's answer to the old copy");
     if (lab_tcp_counters(&after) < 0)
         lab_fail_errno(&pl->app, errno, "reading the TCP counters");
     lab_say(&pl->app, "counters the old copy moved: %s",
             lab_counters_moved(&before, &after, COMMON, moved, sizeof moved));
+}
+
+/* No guard at all: the kernel's word on the copy, and if its ACK number
+ * kept it out, the copy as a busier old connection would have sent it. */
+static void unguarded(struct play *pl, int fd, const struct lab_peer *old,
+                      const struct lab_seg *dup, const struct lab_seg *ack)
+{
+    if (ack->ack != dup->seq + (uint32_t)dup->len) {
+        lab_say(&pl->app, "the kernel dropped the old copy: its ACK stays after \"%s\"", NEW);
+        lab_explain(&pl->app,
+                    "Its sequence number fitted; its ack number did not: this connection's "
+                    "ISN is %u past the first one's (the kernel's ISN clock runs at about 15.6 "
+                    "million a second), so the copy acknowledges bytes from before this "
+                    "connection began, and RFC 5961 drops it (TcpExtTCPChallengeACK).",
+                    (unsigned)(pl->peer.irs - old->irs));
+        struct lab_seg again = *dup, answer;
+        again.ack = pl->peer.rcv_nxt;
+        lab_say(&pl->wire, "sends the copy again with an ack number inside this connection, as a "
+                           "copy from an old connection that carried more data would bear");
+        send_copy(pl, &pl->peer, &again, &answer);
+    }
     read_all(pl, fd, strlen(NEW) + strlen(OLD));
-    if (pl->guard == GUARD_NONE) {
-        lab_explain(&pl->app, "The old connection's bytes were read as this one's: nothing told "
-                              "them apart. TIME_WAIT's 2 MSL is there to let such copies die "
-                              "before the 4-tuple is used again.");
+    lab_explain(&pl->app, "The old connection's bytes were read as this one's: nothing told "
+                          "them apart. TIME_WAIT's 2 MSL is there to let such copies die "
+                          "before the 4-tuple is used again.");
+    if (ack->ack == dup->seq + (uint32_t)dup->len)
         lab_explain(&pl->app, "The copy's ack number is the old connection's (the huge relative "
                               "number above). It came in order, with the window the peer uses "
                               "now, behind bytes not read yet: Linux's fast path queued its data "
                               "before checking the ack, whose challenge ACK came too late.");
-    } else if (pl->guard == GUARD_TIME_WAIT)
+}
+
+int old_duplicate(struct play *pl)
+{
+    struct lab_seg dup, ack;
+    play_listen(pl);
+    pl->peer.ts = pl->guard == GUARD_TIMESTAMPS;
+    first_connection(pl, &dup);
+    struct lab_peer old = pl->peer; /* the first connection, for the old copy's answer */
+    reconnect(pl, &old, &dup);
+    int fd = play_connect_accept(pl);
+    play_send(pl, LAB_TH_PSH | LAB_TH_ACK, NEW);
+    play_expect(pl, LAB_TH_ACK, &ack);
+    lab_say(&pl->wire, "the delayed old copy arrives now");
+    /* Sent and answered on its own 4-tuple: the new connection's, unless
+     * TIME_WAIT made the peer move to another port. */
+    send_copy(pl, pl->guard == GUARD_TIME_WAIT ? &old : &pl->peer, &dup, &ack);
+    if (pl->guard == GUARD_NONE) {
+        unguarded(pl, fd, &old, &dup, &ack);
+    } else if (pl->guard == GUARD_TIME_WAIT) {
+        read_all(pl, fd, strlen(NEW) + strlen(OLD));
         lab_explain(&pl->app, "The old copy belongs to a 4-tuple with no connection now: the "
                               "kernel answered it with an RST, and the new connection never "
                               "saw it.");
-    else
+    } else {
+        read_all(pl, fd, strlen(NEW) + strlen(OLD));
         lab_explain(&pl->app, "PAWS dropped the old copy: its timestamp is older than the last "
                               "one this connection took in (TcpExtPAWSEstab).");
+    }
     close(fd);
     return 0;
 }
