@@ -46,6 +46,7 @@ function dw(s,    t, n3) {
 function fit(s, xx, px) { if (xx + dw(s) * px + 24 > W) W = int(xx + dw(s) * px + 24) }
 function x(t) { return sprintf("%.1f", X0 + (t - tlo) * PW / (thi - tlo)) }
 function fmt(t) { return sprintf("%.3f", t) }
+function fmt4(t) { return sprintf("%.4f", t) }
 # nice(range, n): a tick step of 1, 2 or 5 times a power of ten giving about
 # n ticks over range.
 function nice(range, n,    raw, e, mag, m) {
@@ -115,8 +116,8 @@ END {
         if (l !~ /\[server\]/ || l !~ /state=ESTABLISHED/ || tolower(l) !~ /accept/) continue
         split(l, w, " ")
         for (i = 1; i in w; i++)
-            if (match(w[i], /:[0-9]+$/) && (substr(w[i], RSTART + 1) in row)) {
-                nacc++; acct[nacc] = w[1] + 0; accp[nacc] = substr(w[i], RSTART + 1)
+            if (match(w[i], /[0-9\]]:[0-9]+/) && (substr(w[i], RSTART + 2, RLENGTH - 2) in row)) {
+                nacc++; acct[nacc] = w[1] + 0; accp[nacc] = substr(w[i], RSTART + 2, RLENGTH - 2)
                 if (acct[nacc] > tmax) tmax = acct[nacc]
                 break
             }
@@ -229,10 +230,10 @@ function drawrow(r, k,    y, i, t, xx, kind, ndrop, nsyn, endw, lx, lend, above,
             nsyn++
             if (!answered[r, i]) {
                 ndrop++
-                printf "<circle class=\"drop\" cx=\"%s\" cy=\"%d\" r=\"7.5\" data-kind=\"syn-dropped\" data-t=\"%s\"/>\n", xx, y - 11, fmt(t)
+                printf "<circle class=\"drop\" cx=\"%s\" cy=\"%d\" r=\"7.5\" data-kind=\"syn-dropped\" data-t=\"%s\"/>\n", xx, y - 11, fmt4(t)
                 printf "<path class=\"x\" d=\"M%.1f %.1fl8 8m0 -8l-8 8\"/>\n", xx - 4, y - 15
             } else
-                printf "<circle class=\"syn\" cx=\"%s\" cy=\"%d\" r=\"7.5\" data-kind=\"syn\" data-t=\"%s\"/>\n", xx, y - 11, fmt(t)
+                printf "<circle class=\"syn\" cx=\"%s\" cy=\"%d\" r=\"7.5\" data-kind=\"syn\" data-t=\"%s\"/>\n", xx, y - 11, fmt4(t)
             if (nsyn > 1) {
                 # Its distance from the first SYN, above the row, else below.
                 lab = sprintf("+%.3f", t - first[r]); lw = length(lab) * 8.2
@@ -241,12 +242,12 @@ function drawrow(r, k,    y, i, t, xx, kind, ndrop, nsyn, endw, lx, lend, above,
                 else if (lx > below + 4) { below = lx + lw; printf "<text class=\"sm lab\" x=\"%s\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", xx, y + 27, lab }
             }
         } else if (kind == "synack") {
-            printf "<path class=\"sa\" d=\"M%s %dl7 7l-7 7l-7 -7z\" data-kind=\"synack\" data-t=\"%s\"/>\n", xx, y - 7, fmt(t)
+            printf "<path class=\"sa\" d=\"M%s %dl7 7l-7 7l-7 -7z\" data-kind=\"synack\" data-t=\"%s\"/>\n", xx, y - 7, fmt4(t)
         } else {
             bad = ackignored(t, rport[r])
             if (bad) { nbad++; note_bad[r] = 1 }
             printf "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"12\" height=\"12\" data-kind=\"%s\" data-t=\"%s\"/>\n", \
-                bad ? "bad" : "ack", xx - 6, y + 9, bad ? "ack-not-acted-on" : "ack", fmt(t)
+                bad ? "bad" : "ack", xx - 6, y + 9, bad ? "ack-not-acted-on" : "ack", fmt4(t)
         }
     }
     st = ndrop || !nsa[r] ? "dropt" : "mu"

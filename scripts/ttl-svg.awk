@@ -7,9 +7,11 @@
 #
 # Input files: for each link, in order from A, `tcpdump -nn -tt -v -r` text
 # of its capture (ttl-ladder.awk's .verbose inputs; the node names come from
-# the file name, linkN-LEFT-RIGHT, else A, R1, ..., B). Variables, optional:
+# the file name, linkN-LEFT-RIGHT, else A, R1, ..., B). With -v nlinks=N
+# and 2N files (ttl-ladder.awk's inputs: each link's plain list, then each
+# link's -v text), the first N are skipped. Variables, optional:
 #   t0   epoch of the run's start (times are printed since then; empty:
-#        since the first packet)
+#        since the first packet drawn)
 #   tr   the translation table (lines "msgid\037msgstr", see ladder.awk)
 # A probe is told by the client's UDP port (the ICMP errors quote it). The
 # node addresses: A and B from the datagrams, a router's address toward A
@@ -39,22 +41,26 @@ function host(s,    n, o) {
 }
 
 BEGIN {
+    for (i = 1; i < ARGC; i++) argi[ARGV[i]] = i
     while (tr != "" && (getline l < tr) > 0) {
         i = index(l, "\037")
         if (i) trans[substr(l, 1, i - 1)] = substr(l, i + 1)
     }
 }
+# ttl-ladder.awk's inputs as they are (nlinks given, each link's plain list
+# first): the lists are skipped.
+FNR == 1 { flush(); skip = nlinks != "" && ARGC - 1 == 2 * nlinks && argi[FILENAME] <= nlinks }
+skip { next }
 FNR == 1 {
-    flush()
-    nlinks++
+    nlk++
     nm = FILENAME; sub(/.*\//, "", nm); sub(/\.[a-z]+$/, "", nm)
     if (match(nm, /^link[0-9]+-[^-]+-[^-]+$/)) {
         sub(/^link[0-9]+-/, "", nm); split(nm, w, "-")
-        if (nlinks == 1) name[0] = w[1]
-        name[nlinks] = w[2]
+        if (nlk == 1) name[0] = w[1]
+        name[nlk] = w[2]
     }
 }
-/^[0-9]+\.[0-9]+ / { flush(); rec = $0; recl = nlinks; next }
+/^[0-9]+\.[0-9]+ / { flush(); rec = $0; recl = nlk; next }
 { sub(/^[ \t]+/, " "); rec = rec $0 }
 function flush() { if (rec != "") { nrec++; R[nrec] = rec; RL[nrec] = recl; rec = "" } }
 
@@ -77,7 +83,6 @@ END {
 function parse(i,    s, t, ttl, m, src, dst, rest, what, k, ip) {
     s = R[i]; k = RL[i]
     split(s, w, " "); t = w[1] + 0
-    if (t0 == "" && (!tset || t < tmin)) { tmin = t; tset = 1 }
     if (s ~ /^[0-9.]+ ARP/ && match(s, /who-has [0-9.]+ tell [0-9.]+/)) {
         split(substr(s, RSTART, RLENGTH), w, " ")
         narp[k]++; arpq[k, narp[k]] = w[2]; arpt[k, narp[k]] = w[4]
@@ -103,6 +108,7 @@ function parse(i,    s, t, ttl, m, src, dst, rest, what, k, ip) {
             host(w[1]); qp = hport
         } else qp = ""
     } else return
+    if (t0 == "" && (!npk || t < tmin)) tmin = t
     npk++
     pt[npk] = t; pl[npk] = k; pttl[npk] = ttl; psrc[npk] = src; pdst[npk] = dst
     pwhat[npk] = what; pn[npk] = npk
@@ -117,9 +123,9 @@ function parse(i,    s, t, ttl, m, src, dst, rest, what, k, ip) {
 # The address of each end of each link: left[k] (node k-1) and right[k]
 # (node k).
 function nodes(    k, s, i, q, tl) {
-    left[1] = A; right[nlinks] = B
+    left[1] = A; right[nlk] = B
     for (s in icmpl) if (!((icmpl[s]) in right)) right[icmpl[s]] = s
-    for (k = 1; k <= nlinks; k++)
+    for (k = 1; k <= nlk; k++)
         for (i = 1; i <= narp[k]; i++) {
             q = arpq[k, i]; tl = arpt[k, i]
             if ((k in left) && !(k in right)) { if (q != left[k]) right[k] = q; else if (tl != left[k]) right[k] = tl }
@@ -127,7 +133,7 @@ function nodes(    k, s, i, q, tl) {
             else if (!(k in left) && !(k in right)) { left[k] = tl; right[k] = q } # the one asking sends on
         }
     if (!(0 in name)) name[0] = "A"
-    for (k = 1; k <= nlinks; k++) if (!(k in name)) name[k] = k == nlinks ? "B" : "R" k
+    for (k = 1; k <= nlk; k++) if (!(k in name)) name[k] = k == nlk ? "B" : "R" k
 }
 
 # Packets by time (then as read).
@@ -158,19 +164,19 @@ function probes(    i, p, key, q) {
         if (!lastp[q]) continue
         p = lastp[q]
         if (texc[q]) { pnote[p] = sprintf(T("dropped at %s: TTL ran out"), name[lastl[q]]); pend[p] = "drop" }
-        else if (lastl[q] == nlinks && unr[q]) { pnote[p] = sprintf(T("reached %s: no socket on that port"), name[nlinks]); pend[p] = "deliver" }
-        else if (lastl[q] == nlinks) { pnote[p] = sprintf(T("delivered to %s"), name[nlinks]); pend[p] = "deliver" }
+        else if (lastl[q] == nlk && unr[q]) { pnote[p] = sprintf(T("reached %s: no socket on that port"), name[nlk]); pend[p] = "deliver" }
+        else if (lastl[q] == nlk) { pnote[p] = sprintf(T("delivered to %s"), name[nlk]); pend[p] = "deliver" }
     }
 }
 function nodeof(a,    k) {
     if (a == A) return name[0]
-    for (k = 1; k <= nlinks; k++) if (right[k] == a || left[k + 1] == a) return name[k]
+    for (k = 1; k <= nlk; k++) if (right[k] == a || left[k + 1] == a) return name[k]
     return "?"
 }
 
 function layout(    i, p) {
-    X0 = 170; G = int(720 / nlinks); if (G > 230) G = 230
-    NX = X0 + nlinks * G + 26
+    X0 = 170; G = int(720 / nlk); if (G > 230) G = 230
+    NX = X0 + nlk * G + 26
     W = NX + 120
     TOP = 150; RH = 34; PH = 40
     for (i = 1; i <= npk; i++) { p = pn[i]; if (p in pnote) fit(pnote[p], NX, 9.1) }
@@ -204,13 +210,13 @@ function header(    k, y) {
     printf "<text class=\"ti\" x=\"20\" y=\"34\">%s</text>\n", esc(T("The TTL on the way: one datagram per probe, one arrow per captured packet"))
     printf "<text class=\"mu\" x=\"20\" y=\"60\">%s</text>\n", esc(t0 != "" ? T("each link captured on its own; times in seconds since the run started") : T("each link captured on its own; times in seconds since the first packet"))
     y = TOP + nprobe * PH + npk * RH + 8
-    for (k = 0; k <= nlinks; k++) {
+    for (k = 0; k <= nlk; k++) {
         printf "<line class=\"life\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", xn(k), 112, xn(k), y
         printf "<rect class=\"box\" x=\"%d\" y=\"%d\" width=\"64\" height=\"32\" rx=\"6\"/>\n", xn(k) - 32, 76
         printf "<text class=\"node\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", xn(k), 99, esc(name[k])
         # Each interface's address on its link's side of the lifeline.
         if (k > 0 && (k in right)) printf "<text class=\"mu sm addr\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", xn(k) - 6, 130, esc(right[k])
-        if (k < nlinks && ((k + 1) in left)) printf "<text class=\"mu sm addr\" x=\"%d\" y=\"%d\">%s</text>\n", xn(k) + 6, 130, esc(left[k + 1])
+        if (k < nlk && ((k + 1) in left)) printf "<text class=\"mu sm addr\" x=\"%d\" y=\"%d\">%s</text>\n", xn(k) + 6, 130, esc(left[k + 1])
     }
     printf "<text class=\"mu sm\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", X0 - 60, 130, esc(T("time"))
 }
@@ -257,9 +263,9 @@ function legend(    y) {
     y = TOP + nprobe * PH + npk * RH + 40
     leg(20, y, "mu", T("One arrow per packet, on the link where it was captured; ttl= is the value in its IP header there."))
     y += 24
-    leg(20, y, "mu", T("Each router takes one off before sending it on; the one that would send it on with 0"))
+    leg(20, y, "mu", T("Each router takes one off the TTL before it sends the datagram on."))
     y += 24
-    leg(20, y, "mu", T("drops it and sends ICMP time exceeded back to the sender (ttl=64 again, counted down in turn)."))
+    leg(20, y, "mu", T("A router that would send it on with TTL 0 drops it and sends back ICMP time exceeded (a new packet, ttl=64)."))
     y += 24
     printf "<path class=\"drop\" d=\"M%d %dl12 12m0 -12l-12 12\"/>", 24, y - 12
     leg(46, y, "", T("the datagram ends here: TTL ran out"))
