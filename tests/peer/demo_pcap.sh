@@ -31,7 +31,8 @@ capture)
     expect_line "$WORK/dump.txt" 'IP 192\.0\.2\.2\.40005 > 192\.0\.2\.1\.19005: Flags \[P\.\], seq [0-9]+:[0-9]+, ack [0-9]+, .*length 8'
     n=0
     for l in "${dumped[@]}"; do [[ $l == *'length 8'* ]] && n=$((n + 1)); done
-    ((n == 2)) || fail "$n segments of 8 bytes, want the first and its old copy"
+    # (A kernel that drops the copy for its old ack number gets it once more.)
+    ((n == 2 || n == 3)) || fail "$n segments of 8 bytes, want the first and its old copy"
     ;;
 exists)
     printf 'precious\n' >"$P"
