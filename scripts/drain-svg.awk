@@ -145,7 +145,7 @@ function order(    i, j, v) {
         for (j = i; j > 1 && first[ord[j - 1]] > first[ord[j]]; j--) { v = ord[j]; ord[j] = ord[j - 1]; ord[j - 1] = v }
 }
 
-function layout(    span, r) {
+function layout(    span, r, k) {
     W = 1100; X0 = 130; PW = 660; NX = X0 + PW + 30
     RH = 62; TOP = 118
     tlo = 0
@@ -154,12 +154,32 @@ function layout(    span, r) {
     thi = step * (int(tmax / step + 1e-9) + 1)
     if (thi - tmax > step * 0.6 && thi - step > tmax) thi -= step
     if (thi <= tmax) thi = tmax + step / 2
-    H = TOP + nrows * RH + 72 + 6 * 26 + 24
+    # Each row's middle (rowy), and the bottom of the rows (YB).
+    YB = TOP
+    for (k = 1; k <= nrows; k++) {
+        rowy[k] = YB + RH / 2
+        crowd[ord[k]] = crowded(ord[k])
+        YB += RH + (crowd[ord[k]] ? 18 : 0)
+    }
+    H = YB + 72 + 6 * 26 + 24
     for (r = 1; r <= nrows; r++) { rownote(r); fit(note[r], NX, 9.1); fit(detail[r], NX, 7.9) }
     fit(T("final ACK not acted on (ss: SYN-RECV)"), NX, 7.9)
     fit(T("SYNs against a full listen queue: one row per connection"), 20, 12.8)
     fit(T("SYN dropped by the listener (no SYN,ACK, no RST)"), 644, 7.9)
     fit(T("final ACK the listener did not act on"), 644, 7.9)
+}
+# crowded(r): some of row r's retransmission labels would overlap (then
+# they are listed under the row too, which is taller).
+function crowded(r,    i, n, lx, lw, above) {
+    above = -1e9; n = 0
+    for (i = 1; i <= ne[r]; i++) {
+        if (ekind[r, i] != "syn" || ++n == 1) continue
+        lw = length(sprintf("+%.3f", et[r, i] - first[r])) * 8.2
+        lx = x(et[r, i]) - lw / 2
+        if (lx <= above + 4) return 1
+        above = lx + lw
+    }
+    return 0
 }
 # note[r] (and detail[r]): what happened to row r's connection; rdrop[r]: its SYNs dropped.
 function rownote(r,    i, nsyn) {
@@ -199,7 +219,7 @@ function header(    addr, tk, xx, y0, y1) {
     printf "<text class=\"mu\" x=\"20\" y=\"60\">%s</text>\n", esc(sprintf(T("server %s; times as captured on lo, in seconds since the run started"), addr ":" sport))
     printf "<text class=\"mu sm\" x=\"%d\" y=\"%d\">%s</text>\n", 20, TOP - 14, esc(T("client port"))
     printf "<text class=\"mu sm\" x=\"%d\" y=\"%d\">%s</text>\n", NX, TOP - 14, esc(T("what happened"))
-    y0 = TOP - 6; y1 = TOP + nrows * RH
+    y0 = TOP - 6; y1 = YB
     for (tk = tlo; tk <= thi + step / 1000; tk += step) {
         xx = x(tk)
         printf "<line class=\"grid\" x1=\"%s\" y1=\"%d\" x2=\"%s\" y2=\"%d\"/>\n", xx, y0, xx, y1
@@ -214,8 +234,8 @@ function ticklabel(tk,    s) {
 }
 
 # One connection: its wait in SYN_SENT as a band, then its marks.
-function drawrow(r, k,    y, i, t, xx, kind, ndrop, nsyn, endw, lx, lend, above, below, lab, lw, st, bad, p) {
-    y = TOP + (k - 1) * RH + RH / 2
+function drawrow(r, k,    y, i, t, xx, kind, ndrop, nsyn, endw, lx, above, all, lab, lw, st, bad, p) {
+    y = rowy[k]
     p = ":" rport[r] (rinc[r] ? " (" (rinc[r] + 1) ")" : "")
     printf "<g class=\"row\" data-port=\"%s\">\n", esc(rport[r])
     printf "<text class=\"po\" x=\"20\" y=\"%d\">%s</text>\n", y + 6, esc(p)
@@ -223,7 +243,7 @@ function drawrow(r, k,    y, i, t, xx, kind, ndrop, nsyn, endw, lx, lend, above,
     if (endw > first[r])
         printf "<rect class=\"wait\" x=\"%s\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"4\"/>\n", x(first[r]), y - 20, x(endw) - x(first[r]), 40
     printf "<line class=\"base\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", X0, y, X0 + PW, y
-    above = -1e9; below = -1e9; ndrop = 0; nsyn = 0
+    above = -1e9; all = ""; ndrop = 0; nsyn = 0
     for (i = 1; i <= ne[r]; i++) {
         t = et[r, i]; kind = ekind[r, i]; xx = x(t)
         if (kind == "syn") {
@@ -235,11 +255,12 @@ function drawrow(r, k,    y, i, t, xx, kind, ndrop, nsyn, endw, lx, lend, above,
             } else
                 printf "<circle class=\"syn\" cx=\"%s\" cy=\"%d\" r=\"7.5\" data-kind=\"syn\" data-t=\"%s\"/>\n", xx, y - 11, fmt4(t)
             if (nsyn > 1) {
-                # Its distance from the first SYN, above the row, else below.
+                # Its distance from the first SYN above it, where there is
+                # room; all of them in a line under the row when not.
                 lab = sprintf("+%.3f", t - first[r]); lw = length(lab) * 8.2
                 lx = xx - lw / 2
+                all = all " " lab
                 if (lx > above + 4) { above = lx + lw; printf "<text class=\"sm lab\" x=\"%s\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", xx, y - 22, lab }
-                else if (lx > below + 4) { below = lx + lw; printf "<text class=\"sm lab\" x=\"%s\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", xx, y + 27, lab }
             }
         } else if (kind == "synack") {
             printf "<path class=\"sa\" d=\"M%s %dl7 7l-7 7l-7 -7z\" data-kind=\"synack\" data-t=\"%s\"/>\n", xx, y - 7, fmt4(t)
@@ -250,6 +271,7 @@ function drawrow(r, k,    y, i, t, xx, kind, ndrop, nsyn, endw, lx, lend, above,
                 bad ? "bad" : "ack", xx - 6, y + 9, bad ? "ack-not-acted-on" : "ack", fmt4(t)
         }
     }
+    if (crowd[r]) printf "<text class=\"sm\" x=\"%d\" y=\"%d\">%s</text>\n", X0, y + 35, esc(T("sent again after (s):") all)
     st = ndrop || !nsa[r] ? "dropt" : "mu"
     printf "<text class=\"%s\" x=\"%d\" y=\"%d\">%s</text>\n", st, NX, y + (detail[r] != "" ? -3 : 5), esc(note[r])
     if (detail[r] != "") printf "<text class=\"sm\" x=\"%d\" y=\"%d\">%s</text>\n", NX, y + 14, esc(detail[r])
@@ -265,7 +287,7 @@ function ackignored(t, p,    k) {
 }
 
 function accepts(    i, xx, y0, y1, lab, lw, lane, used) {
-    y0 = TOP - 36; y1 = TOP + nrows * RH
+    y0 = TOP - 36; y1 = YB
     for (i = 1; i <= nacc; i++) {
         xx = x(acct[i])
         lab = sprintf(T("accept() %s: :%s out, a slot free"), fmt(acct[i]), accp[i])
@@ -280,7 +302,7 @@ function accepts(    i, xx, y0, y1, lab, lw, lane, used) {
 }
 
 function legend(    y, x1, x2) {
-    y = TOP + nrows * RH + 72
+    y = YB + 72
     x1 = 30; x2 = 620
     printf "<text class=\"sm mu\" x=\"%d\" y=\"%d\">%s</text>\n", 20, y, esc(T("One mark per segment, at its captured time (one capture point: lo):"))
     y += 28

@@ -96,6 +96,20 @@ want "$SVG" '<b>|<x|<z|&"' 0
 want "$SVG" '>&lt;b&gt;&amp;&quot;&#39;&lt;/b&gt;</text>' 1
 want "$SVG" 'server &quot;q&#39;&lt;z&gt;:19004;' 1
 
+# A SYN never answered, sent again up to 35 s later: the marks too close for
+# their labels, so every distance is listed under the row as well.
+{
+    for t in 0.02 1.03 2.05 3.07 4.09 5.11 7.15 11.2 19.3 35.5; do
+        printf '  %s IP 127.0.0.1.3003 > 127.0.0.1.19004: Flags [S], seq 5, length 0\n' "$t"
+    done
+} >"$WORK/long.txt"
+awk -f "$SCRIPTS/drain-svg.awk" "$WORK/long.txt" >"$SVG"
+well_formed "$SVG"
+want "$SVG" 'data-kind="syn-dropped"' 10
+want "$SVG" '>sent again after \(s\): \+1\.010 \+2\.030 \+3\.050 \+4\.070 \+5\.090 \+7\.130 \+11\.180 \+19\.280 \+35\.480</text>' 1
+want "$SVG" '>10 SYN\(s\), none answered</text>' 1
+want "$SVG" '>40 s</text>' 1
+
 # No SYN at all: a picture that says so.
 printf '  0.0100 IP 127.0.0.1.2001 > 127.0.0.1.19004: UDP, length 3\n' >"$WORK/none.txt"
 awk -f "$SCRIPTS/drain-svg.awk" "$WORK/none.txt" >"$SVG"
