@@ -78,4 +78,13 @@ if ((SL_ZH)); then
     words=${SL_TR##*%ld }
     [[ $words == "$SL_TR" || $words == *[][\.^\$*+?\(\)\{\}\|]* ]] || SL_SNAP_ON+="|$words"
 fi
+# The run's own picture (when scripts/drain-svg.awk is there): every
+# connection's SYNs on a time axis, drain.svg.
+SL_AWK_FILES+=(drain-svg.awk)
+bp_pictures() {
+    [[ -s $SL_RUN/packets.txt ]] || return 0
+    sl_picture drain-svg.awk drain.svg -v sports="$SL_SERVER_PORT" -v narration="$SL_RUN/narration.txt" \
+        -v conns="$SL_TMP/conns.txt" "$SL_RUN/packets.txt"
+}
+SL_PICTURES_HOOK=bp_pictures
 sl_pair_main backlog-server backlog-client "$SL_SERVER_PORT" 3000

@@ -104,19 +104,21 @@ SL_TR_RUN=(
     '== Packets on each link (tcpdump; seconds since the run started)'
     '== Ladder diagram (from the three captures)' '(on B)'
 )
-SL_AWK_FILES=(ladder.awk) # the awk programs of the run's report
+SL_AWK_FILES=(ladder.awk ladder-svg.awk) # the awk programs of the run's report and pictures
 
 # sl_awk_tr AWKFILE...: for an awk program that prints text through its
 # function T("..."): in Chinese mode, look up every such text of the files
 # (with SL_TR_RUN, one gettext) and write the table the program loads (-v
 # tr=FILE: lines of "msgid\x1fmsgstr"), in SL_AWK_TR; in English,
-# SL_AWK_TR is empty.
+# SL_AWK_TR is empty. A file that is not there (a picture's awk not
+# installed) has no texts.
 sl_awk_tr() {
     local f l re ids=()
     SL_AWK_TR=""
     ((SL_ZH)) || return 0
     re='T\("([^"\\]*)"\)'
     for f in "$@"; do
+        [[ -f $f ]] || continue
         local -a lines=()
         mapfile -t lines <"$f"
         for l in "${lines[@]}"; do
@@ -1241,8 +1243,9 @@ sl_report() {
         [[ -e $SL_TMP/conns.txt ]] || : >"$SL_TMP/conns.txt"
         awk -v t0="$SL_T0" -v sports="$ports" -v states="$SL_TMP/states.txt" \
             -v conns="$SL_TMP/conns.txt" -v srvout="$SL_RUN/server.out" -v list="$raw" -v listout="$SL_RUN/packets.txt" \
-            -v tr="$SL_AWK_TR" \
+            -v tr="$SL_AWK_TR" -v rows="$SL_TMP/ladder.rows" \
             -f "$SL_LIBDIR/ladder.awk" "$raw" "$raw_abs" >"$SL_RUN/ladder.txt"
+        sl_ladder_svg "$SL_TMP/ladder.rows"
     fi
     sl_own report.txt
     {
@@ -1282,6 +1285,46 @@ sl_report() {
         sl_line 'Files: %s' "$SL_RUN"
     } >"$SL_RUN/report.txt"
     sl_cat "$SL_RUN/report.txt"
+}
+
+# sl_ladder_svg ROWS: the ladder as a picture, ladder.svg in the run folder,
+# from the rows ladder.awk wrote (-v rows=ROWS), when they hold an arrow.
+sl_ladder_svg() {
+    local kind="" key="" n=0
+    if [[ -s $1 ]]; then IFS=$'\t' read -r kind key n <"$1" || true; fi
+    [[ $kind == meta && $key == rows && $n =~ ^[1-9][0-9]*$ ]] || return 0
+    sl_picture ladder-svg.awk ladder.svg "$1"
+}
+
+# sl_picture AWK OUT [ARG...]: draw the picture OUT (a file name in the run
+# folder) with scripts/AWK, if that file is there:
+#   awk -f AWK -v tr=TABLE -v title=TITLE ARG... > OUT
+# (TABLE: the translations, SL_AWK_TR; TITLE: the script and its scenario;
+# ARGs: more -v settings, then the input files), bounded like the rest of a
+# run (SL_PICTURE_S). A picture that fails is said, and the run goes on.
+SL_PICTURE_S=10
+sl_picture() {
+    local awkf=$SL_LIBDIR/$1 out=$2 rc=0
+    [[ -f $awkf ]] || return 0
+    sl_own "$out"
+    timeout "$SL_PICTURE_S" awk -f "$awkf" -v tr="$SL_AWK_TR" -v title="$SL_NAME --scenario $SL_SCENARIO" \
+        "${@:3}" >"$SL_RUN/$out" || rc=$?
+    ((rc == 0)) || sl_say 'could not draw %s (%s: exit %s)' "$out" "$1" "$rc"
+}
+
+# sl_pictures: the end of every run, after report.txt: the script's own
+# picture (the function named in SL_PICTURES_HOOK, which calls sl_picture:
+# backlog-probe's drain.svg), then the page for a projector, report.html,
+# by scripts/report-html.sh RUN_FOLDER when that script is there (it shows
+# what the folder holds, ladder.svg and the pictures too), bounded by
+# SL_PICTURE_S. Nothing on stdout: the run's output is report.txt's.
+SL_PICTURES_HOOK=""
+sl_pictures() {
+    local rc=0
+    if [[ -n $SL_PICTURES_HOOK ]]; then "$SL_PICTURES_HOOK"; fi
+    [[ -f $SL_LIBDIR/report-html.sh ]] || return 0
+    timeout "$SL_PICTURE_S" bash "$SL_LIBDIR/report-html.sh" "$SL_RUN" >/dev/null || rc=$?
+    ((rc == 0)) || sl_say 'could not write %s (%s: exit %s)' report.html report-html.sh "$rc"
 }
 
 # sl_port_arg DEFAULT: the server's port: --port, else the last --port or
@@ -1330,5 +1373,6 @@ sl_pair_main() {
     sl_snapshot "$SL_TR"
     [[ -n $capture ]] && sl_capture_stop
     sl_report "$capture" "$ports"
+    sl_pictures
     [[ ${SL_RC[server]} == 0 || -s $SL_RUN/stopped.txt ]] && [[ ${SL_RC[client]} == 0 ]]
 }

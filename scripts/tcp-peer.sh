@@ -144,7 +144,7 @@ tp_setup() {
     SL_FIFO_FDS=()
     trap sl_cleanup EXIT
     trap 'exit 143' TERM HUP
-    sl_awk_tr "$SL_LIBDIR/ladder.awk"
+    sl_awk_tr "$SL_LIBDIR/ladder.awk" "$SL_LIBDIR/ladder-svg.awk"
     SL_T0=$EPOCHREALTIME
     exec {SL_SLEEP_FD}<>"$SL_TMP/sleep.fifo"
     SL_FIFO_FDS+=("$SL_SLEEP_FD")
@@ -200,7 +200,8 @@ tp_states() {
 }
 
 # tp_ladder: the packet list and the ladder from capture.pcap (tcpdump -r
-# needs no privilege), in TP_HAVE (1 when drawn).
+# needs no privilege), in TP_HAVE (1 when drawn), and its picture,
+# ladder.svg.
 tp_ladder() {
     local pcap=$SL_RUN/capture.pcap raw="$SL_TMP/packets.raw" abs="$SL_TMP/packets-abs.raw"
     TP_HAVE=0
@@ -211,9 +212,10 @@ tp_ladder() {
     sl_own packets.txt ladder.txt
     : >"$SL_RUN/packets.txt"
     awk -v t0="$TP_T0" -v sports="$SL_SERVER_PORT" -v states="$SL_TMP/states.txt" -v peer=1 \
-        -v list="$raw" -v listout="$SL_RUN/packets.txt" -v tr="$SL_AWK_TR" \
+        -v list="$raw" -v listout="$SL_RUN/packets.txt" -v tr="$SL_AWK_TR" -v rows="$SL_TMP/ladder.rows" \
         -f "$SL_LIBDIR/ladder.awk" "$raw" "$abs" >"$SL_RUN/ladder.txt"
     TP_HAVE=1
+    sl_ladder_svg "$SL_TMP/ladder.rows"
 }
 
 # tp_report: print the parts and keep them in report.txt.
@@ -258,4 +260,5 @@ fi
 tp_run
 tp_ladder
 tp_report
+sl_pictures
 ((TP_RC == 0)) || exit 1

@@ -106,7 +106,7 @@ links=(link1-A-R1 link2-R1-R2 link3-R2-B)
 fifos=(nodes.ready server.stdin)
 for ttl in "${TTLS[@]}"; do fifos+=("client-ttl$ttl.stdin"); done
 fifos+=("${links[@]/%/.tcpdump.err}")
-SL_AWK_FILES=(ttl-ladder.awk)
+SL_AWK_FILES=(ttl-ladder.awk ttl-svg.awk) # ttl-svg.awk: ttl_pictures
 sl_setup_run "${fifos[@]}"
 SL_SS_ARGS=(-uan)
 declare -A NS # node name -> PID of a process holding its network namespace
@@ -258,4 +258,11 @@ awk -v t0="$SL_T0" -v starts="$SL_RUN/clocks.tsv" -v nlinks="${#links[@]}" \
     sl_line 'Files: %s' "$SL_RUN"
 } >"$SL_RUN/report.txt"
 sl_cat "$SL_RUN/report.txt"
+
+# The run's picture (when scripts/ttl-svg.awk is there), ttl.svg, from what
+# ttl-ladder.awk read (each link's list, then each link's -v text), then
+# report.html.
+sl_picture ttl-svg.awk ttl.svg -v t0="$SL_T0" -v starts="$SL_RUN/clocks.tsv" -v nlinks="${#links[@]}" \
+    -v narration="$SL_RUN/narration.txt" "${inputs[@]}"
+sl_pictures
 exit "$rc"
