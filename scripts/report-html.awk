@@ -245,7 +245,7 @@ function svg_scoped(s, p,    out, m, v, c) {
 # number's).
 function css_scoped(s, p,    out, m, i) {
     out = ""
-    while (match(s, /(^|[^0-9A-Za-z_-])\.[A-Za-z_][A-Za-z0-9_-]*|--[A-Za-z_][A-Za-z0-9_-]*/)) {
+    while (match(s, /(^|[^0-9])\.[A-Za-z_][A-Za-z0-9_-]*|--[A-Za-z_][A-Za-z0-9_-]*/)) {
         m = substr(s, RSTART, RLENGTH)
         out = out substr(s, 1, RSTART - 1)
         s = substr(s, RSTART + RLENGTH)
