@@ -25,30 +25,34 @@ as its own; the page is added to the list before it is written. Headings
 are in the learner's language (LANGUAGE, as for the scripts).
 
 Options:
-  -h, --help    this text"
+      --dry-run  check the folder, say what would be written, write nothing
+  -h, --help     this text"
     printf '\n'
     sl_help "Examples:
-  scripts/report-html.sh runs/close-demo-20250101-120000-1
-  LANGUAGE=zh_CN scripts/report-html.sh /tmp/linger0"
+  scripts/report-html.sh FOLDER
+  LANGUAGE=zh_CN scripts/report-html.sh FOLDER"
 }
 
-dir=""
+args=()
 while (($#)); do
     case $1 in
     -h | --help)
         usage
         exit 0
         ;;
+    --dry-run) SL_DRY_RUN=1 ;;
     --)
         shift
+        args+=("$@")
         break
         ;;
     -?*) sl_usage_error "unknown option '%s'" "$1" ;;
-    *) break ;;
+    *) args+=("$1") ;;
     esac
+    shift
 done
-(($# == 1)) || sl_usage_error 'give one run folder'
-dir=$1
+((${#args[@]} == 1)) || sl_usage_error 'give one run folder'
+dir=${args[0]}
 [[ -n $dir ]] || sl_usage_error 'empty run folder name'
 [[ -d $dir ]] || sl_usage_error "'%s' is not a folder" "$dir"
 marker="$dir/$SL_MARKER"
@@ -73,6 +77,11 @@ if [[ -e $page || -L $page ]] && [[ -z ${SL_OWNED[report.html]:-} || -L $page ||
     sl_usage_error "'%s' holds a report.html no socklab run wrote: not replaced" "$dir"
 fi
 [[ -w $dir ]] || sl_die "cannot write in the run folder '%s': Permission denied" "$dir"
+
+if ((SL_DRY_RUN)); then
+    sl_line '%s: dry run: the folder checked, nothing written; would write %s' "$SL_NAME" "$page"
+    exit 0
+fi
 
 lang=en
 l=${LANGUAGE:-}

@@ -13,7 +13,7 @@
 #    elsewhere;
 #  - the page is listed in the marker once, and replaced on a second run;
 #    a report.html the run did not write, a folder no run made, bad
-#    arguments: exit 2, one line, nothing touched;
+#    arguments: exit 2, one line, nothing touched; --dry-run writes nothing;
 #  - a ladder.svg with a script in it is not inlined: ladder.txt instead;
 #  - LANGUAGE=zh_CN: lang="zh-CN".
 here=${0%/*}
@@ -131,6 +131,15 @@ expect_fail 2 report-html "$WORK/foreign"
 [[ $ERR_LINE == *'holds a report.html no socklab run wrote'* ]] || fail "why not replaced: $ERR_LINE"
 folder_state "$WORK/foreign"
 [[ $STATE == "$before" ]] || fail "a report.html the run did not write was touched"
+# --dry-run: checked, nothing written.
+mkdir "$WORK/dry"
+cp "$FIXTURE/.socklab-run" "$FIXTURE/narration.txt" "$WORK/dry/"
+folder_state "$WORK/dry"
+before=$STATE
+TMPDIR=$WORK/tmp bash "$REPO/scripts/report-html.sh" "$WORK/dry" --dry-run >"$WORK/stdout" 2>&1 || fail "--dry-run failed: $(<"$WORK/stdout")"
+folder_state "$WORK/dry"
+[[ $STATE == "$before" ]] || fail "--dry-run touched the folder"
+[[ $(<"$WORK/stdout") == *'dry run'*'would write '*/dry/report.html ]] || fail "--dry-run said: $(<"$WORK/stdout")"
 TMPDIR=$WORK/tmp bash "$REPO/scripts/report-html.sh" --help >"$WORK/stdout" 2>&1 || fail "--help failed"
 [[ $(<"$WORK/stdout") == 'Usage: scripts/report-html.sh RUN_FOLDER'* ]] || fail "--help: $(<"$WORK/stdout")"
 
