@@ -1300,16 +1300,40 @@ sl_ladder_svg() {
 # folder) with scripts/AWK, if that file is there:
 #   awk -f AWK -v tr=TABLE -v title=TITLE ARG... > OUT
 # (TABLE: the translations, SL_AWK_TR; TITLE: the script and its scenario;
-# ARGs: more -v settings, then the input files), bounded like the rest of a
-# run (SL_PICTURE_S). A picture that fails is said, and the run goes on.
+# ARGs: more -v settings, then the input files), bounded (SL_PICTURE_S). A
+# picture that fails is said, and the run goes on.
 SL_PICTURE_S=10
 sl_picture() {
     local awkf=$SL_LIBDIR/$1 out=$2 rc=0
     [[ -f $awkf ]] || return 0
     sl_own "$out"
-    timeout "$SL_PICTURE_S" awk -f "$awkf" -v tr="$SL_AWK_TR" -v title="$SL_NAME --scenario $SL_SCENARIO" \
+    sl_bounded "$SL_PICTURE_S" awk -f "$awkf" -v tr="$SL_AWK_TR" -v title="$SL_NAME --scenario $SL_SCENARIO" \
         "${@:3}" >"$SL_RUN/$out" || rc=$?
     ((rc == 0)) || sl_say 'could not draw %s (%s: exit %s)' "$out" "$1" "$rc"
+}
+
+# sl_bounded S CMD...: run CMD, stopped (TERM) if it takes longer than S
+# seconds; its exit status, 124 when stopped. (No timeout(1): a paced poll,
+# like every wait of a run.)
+sl_bounded() {
+    local end pid rc=0
+    sl_ms
+    end=$((SL_MS + $1 * 1000))
+    "${@:2}" &
+    pid=$!
+    SL_PIDS+=("$pid")
+    sl_poll_reset
+    while kill -0 "$pid" 2>/dev/null; do
+        sl_ms
+        if ((SL_MS >= end)); then
+            kill -TERM "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+            return 124
+        fi
+        sl_poll_sleep
+    done
+    wait "$pid" || rc=$?
+    return "$rc"
 }
 
 # sl_pictures: the end of every run, after report.txt: the script's own
@@ -1323,7 +1347,7 @@ sl_pictures() {
     local rc=0
     if [[ -n $SL_PICTURES_HOOK ]]; then "$SL_PICTURES_HOOK"; fi
     [[ -f $SL_LIBDIR/report-html.sh ]] || return 0
-    timeout "$SL_PICTURE_S" bash "$SL_LIBDIR/report-html.sh" "$SL_RUN" >/dev/null || rc=$?
+    sl_bounded "$SL_PICTURE_S" bash "$SL_LIBDIR/report-html.sh" "$SL_RUN" >/dev/null || rc=$?
     ((rc == 0)) || sl_say 'could not write %s (%s: exit %s)' report.html report-html.sh "$rc"
 }
 

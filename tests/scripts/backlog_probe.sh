@@ -33,6 +33,12 @@ grep_lines "$OUT/snapshots.txt" 'bbr|pacing_rate|rto:|SYN-SENT|ESTAB|TcpInSegs|I
 read_lines "$OUT/snapshots.txt"
 ((${#FILE_LINES[@]} <= 45)) || fail "the snapshots take ${#FILE_LINES[@]} lines, want at most 45"
 expect_line "$OUT/narration.txt" '\[client\] .*state=SYN_SENT'
+read_lines "$OUT/packets.txt"
+packets=${#FILE_LINES[@]}
+expect_ladder_svg "$OUT"
+((SVG_ARROWS == packets)) || fail "$packets packets captured, $SVG_ARROWS arrows in ladder.svg"
+grep_lines "$OUT/ladder.svg" 'marker-end="url\(#h-lost\)"'
+((${#MATCHED[@]} >= syns - synacks)) || fail "ladder.svg crosses ${#MATCHED[@]} SYNs, want at least $((syns - synacks))"
 echo "ok: $syns SYNs, $synacks SYN-ACKs"
 grep_lines "$OUT/ladder.txt" 'dropped'
 printf '%s\n' "${MATCHED[@]}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # script.close-demo: the graceful close, captured: FIN and ACK segments in
 # order (three or four, as delayed ACK decides), and the ladder shows them
-# with the states each end entered. With --detail the snapshots are
+# with the states each end entered; ladder.svg draws one arrow per segment. With --detail the snapshots are
 # `ss -tanoi` (timers and TCP_INFO detail).
 here=${0%/*}
 [[ $here == "$0" ]] && here=. # no fork for dirname
@@ -22,6 +22,11 @@ grep_lines "$OUT/packets.txt" 'Flags \[[^]]*F[^]]*\]'
 fins=("${MATCHED[@]}")
 ((${#fins[@]} == 2)) || fail "want 2 FIN segments, got: $(printf '%s\n' "${fins[@]}")"
 [[ ${fins[0]} == *'> 127.0.0.1.19001:'* ]] || fail "the client's FIN is not first: $(printf '%s\n' "${fins[@]}")"
+read_lines "$OUT/packets.txt"
+packets=${#FILE_LINES[@]}
+expect_ladder_svg "$OUT"
+((SVG_ARROWS == packets)) || fail "$packets packets captured, $SVG_ARROWS arrows in ladder.svg"
+expect_line "$OUT/ladder.svg" '<g class="st ok" data-side="client">.*>TIME_WAIT</text>'
 
 # The ladder from the first FIN on: FIN-->, [<--ACK], <--FIN, ACK-->.
 read_lines "$OUT/ladder.txt"

@@ -51,6 +51,26 @@ run_script() {
     expect_order "$OUT/report.txt" '^== Narration' '^== (Kernel socket|Socket) table' '^== Packets' '^== Ladder'
 }
 
+# expect_ladder_svg DIR: the run folder holds ladder.svg, listed in its
+# marker, with one arrow (an element with a marker-end) per arrow of the
+# text ladder, i.e. per captured segment; well-formed (xmllint, when
+# installed). The count is in SVG_ARROWS.
+expect_ladder_svg() {
+    local l n=0 err
+    [[ -s $1/ladder.svg ]] || fail "no ladder.svg in the run folder"
+    read_lines "$1/ladder.txt"
+    for l in "${FILE_LINES[@]}"; do
+        if [[ $l =~ --\[.*\]-*-\> || $l =~ \<-*-\[.*\]-- ]]; then n=$((n + 1)); fi
+    done
+    grep_lines "$1/ladder.svg" 'marker-end='
+    SVG_ARROWS=${#MATCHED[@]}
+    ((n > 0 && SVG_ARROWS == n)) || fail "ladder.txt has $n arrows, ladder.svg $SVG_ARROWS"
+    if command -v xmllint >/dev/null; then
+        err=$(xmllint --noout "$1/ladder.svg" 2>&1) || fail "ladder.svg is not well-formed: $err"
+    fi
+    return 0
+}
+
 # same_text FILE1 FILE2: the two files hold the same text (like cmp -s).
 same_text() {
     local a=() b=() IFS=

@@ -8,8 +8,10 @@
 #    from the connection before, while the narration reads its bytes;
 #  - rst-into-time-wait --rfc1337 1 (IPv6): one arrow per segment again;
 #    the kernel ignores the RST in TIME_WAIT and the ladder says so;
+#  - ladder.svg: one arrow per segment too, the old copy's note under its
+#    arrow;
 #  - without tcpdump: said once, the narration and capture.pcap are kept,
-#    no ladder;
+#    no ladder (and no ladder.svg);
 #  - SIGTERM during a run: exit 143, INTERRUPTED, no process left.
 here=${0%/*}
 [[ $here == "$0" ]] && here=. # no fork for dirname
@@ -53,6 +55,7 @@ arrows() {
     ((${#SEGMENTS[@]} > 0)) || fail "tcpdump read no segment from $1/capture.pcap"
     ((${#ARROWS[@]} == ${#SEGMENTS[@]})) ||
         fail "${#SEGMENTS[@]} segments in the capture, ${#ARROWS[@]} arrows in the ladder: $(printf '\n%s' "${ARROWS[@]}")"
+    expect_ladder_svg "$1"
 }
 
 # old-duplicate: two connections on one 4-tuple, then the old copy.
@@ -79,7 +82,9 @@ expect_line "$WORK/old/narration.txt" 'server +read\(\) -> 17 bytes "new data ol
 expect_line "$WORK/old/narration.txt" 'peer +sends +\[P\.\] seq 10:18 '
 # The kernel's states the narration reported are starred on its side.
 expect_line "$WORK/old/ladder.txt" 'LAST_ACK\*$'
-echo "ok: old-duplicate: $n segments, $n arrows; the old copy's:"
+expect_line "$WORK/old/ladder.svg" 'class="note".*>\(old copy of the segment at [0-9.]+, from the connection before\)</text>'
+expect_line "$WORK/old/ladder.svg" '<g class="head">.*>peer</text>.*>192\.0\.2\.2</text></g>'
+echo "ok: old-duplicate: $n segments, $n arrows (ladder.svg too); the old copy's:"
 echo "${MATCHED[0]}"
 
 # rst-into-time-wait with tcp_rfc1337=1, IPv6.
@@ -106,6 +111,7 @@ if ((${#FILE_LINES[@]} != 1)) || [[ ${FILE_LINES[0]} != *'tcpdump is not install
 fi
 [[ -s $WORK/bare/capture.pcap && -s $WORK/bare/narration.txt ]] || fail "without tcpdump: no capture.pcap or narration"
 [[ ! -e $WORK/bare/ladder.txt ]] || fail "without tcpdump: a ladder.txt"
+[[ ! -e $WORK/bare/ladder.svg ]] || fail "without tcpdump: a ladder.svg"
 expect_line "$WORK/bare/report.txt" '^== Packets and ladder: none \(tcpdump, which reads capture\.pcap, is not installed'
 echo "ok: without tcpdump: said once, narration and capture kept, no ladder"
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # script.zh-report: with LANGUAGE=zh_CN a script speaks Chinese: the
 # report's headings, the snapshot titles, the exit lines, the ladder's
-# legend and ending, a usage error (one line, exit 2) and lesson19.sh's
-# question title; no line the script itself writes is left an English
+# legend and ending (in ladder.svg too), a usage error (one line, exit 2)
+# and lesson19.sh's question title; no line the script itself writes is left an English
 # sentence (the programs' own lines are demo.sh's to check). What is read
 # by machines stays: state=, the step lines the script answered, "listening
 # on", the ladder's rows and columns, the file names. Skips without the
@@ -80,6 +80,10 @@ read_lines "$OUT/ladder.txt"
     fail "ladder heading: ${FILE_LINES[0]}"
 expect_line "$OUT/ladder.txt" '^ +[0-9.]+ +FIN_WAIT1\*? --\[FIN,ACK .*\]-+-> +CLOSE_WAIT'
 expect_line "$OUT/ladder.txt" '^ +[0-9.]+ +TIME_WAIT\*? <-+\[FIN,ACK .*\]-- +LAST_ACK'
+# ladder.svg speaks Chinese too: its time heading and the ending.
+expect_ladder_svg "$OUT"
+expect_line "$OUT/ladder.svg" 'class="time" text-anchor="end">时间</text>'
+expect_line "$OUT/ladder.svg" '>最后一个报文段之后'
 
 # Every line the script wrote itself (not the programs' narration, nor ss,
 # tcpdump or the ladder's rows) is Chinese.
