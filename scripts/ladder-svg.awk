@@ -206,7 +206,7 @@ END {
     # The ending: each side's last state, what ends it, the state after.
     yend = y
     if (ne) {
-        for (i = 1; i <= ne; i++) if (enext[i] != "") hasnext = 1
+        for (i = 1; i <= ne; i++) if (enext[i] != "") { hasnext = 1; goeson[eside[i]] = 1 }
         y += hasnext ? 112 : 30
     }
     ylife = y
@@ -249,7 +249,7 @@ END {
     H = y
 
     printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n", W, H, W, H
+    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sl-ladder\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n", W, H, W, H
     printf "<title>%s</title>\n", esc(title != "" ? title : T("Ladder diagram"))
     style()
     defs()
@@ -264,7 +264,9 @@ END {
             printf "<line class=\"life gap\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", fmt(x), fmt(gtop[i] + 4), fmt(x), fmt(gtop[i] + 36)
             y0 = gtop[i] + 36
         }
-        printf "<line class=\"life\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", fmt(x), fmt(y0), fmt(x), fmt(ylife)
+        # Solid down to the ending; where the side goes on to another state
+        # by itself, a dashed stretch (drawn with the ending) instead.
+        printf "<line class=\"life\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", fmt(x), fmt(y0), fmt(x), fmt(side in goeson ? yend + 5 : ylife)
         printf "<line class=\"life\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", fmt(x - 12), fmt(ylife), fmt(x + 12), fmt(ylife)
         printf "<g class=\"head\"><rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"52\" rx=\"6\"/>", fmt(x - hw[side] / 2), fmt(yhead), fmt(hw[side])
         printf "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" class=\"name\">%s</text>", fmt(x), fmt(yhead + 21), esc(lname[side])
@@ -278,7 +280,7 @@ END {
         cls = lost ? "lost" : kind[i] == "icmp" ? "icmp" : dir[i]
         # Stop short of the lifeline by the arrowhead's length.
         xe = xb + (c2s ? -2 : 2)
-        printf "<line class=\"arrow %s %s\" data-t=\"%s\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" marker-end=\"url(#h-%s)\"/>\n", \
+        printf "<line class=\"arrow %s %s\" data-t=\"%s\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" marker-end=\"url(#sl-ladder-h-%s)\"/>\n", \
             kind[i], cls, t[i], fmt(xa), fmt(y1[i]), fmt(xe), fmt(y1[i] + DY), lost ? "lost" : cls
         text((xc + xs) / 2, y1[i] - 7, "lab " cls, label[i], "middle")
         if (note[i] != "") text((xc + xs) / 2, y1[i] + DY + FS_NOTE + 6, "note", note[i], "middle")
@@ -323,26 +325,46 @@ function legend(s, sym,    k, j) {
     for (j = 1; j <= k; j++) { nleg++; LG[nleg] = WL[j]; legsym[nleg] = j == 1 ? sym : "none" }
 }
 
-function style() {
+# rule(sel, decl): a CSS rule, each selector of sel scoped to this picture
+# (its root's class, sl-ladder), so that a page holding it and other
+# pictures inline (report.html) styles each one apart.
+function rule(sel, decl,    n, part, i, out) {
+    n = split(sel, part, ",")
+    out = ""
+    for (i = 1; i <= n; i++) out = out (i > 1 ? "," : "") ".sl-ladder " part[i]
+    printf "%s{%s}\n", out, decl
+}
+
+function style(    f) {
     printf "<style>\n"
-    printf "svg{font-family:\"DejaVu Sans Mono\",\"Noto Sans Mono CJK SC\",\"WenQuanYi Micro Hei Mono\",\"Noto Sans CJK SC\",monospace;font-size:%dpx}\n", FS_TXT
-    printf ".bg{fill:#ffffff}text{fill:#1b1b1b}.title{font-size:%dpx;font-weight:bold}\n", FS_TITLE
-    printf ".life{stroke:#5f6368;stroke-width:2}.life.gap{stroke-dasharray:2 5}.life.end{stroke-dasharray:6 4}.endhead{fill:#5f6368}\n"
-    printf ".head rect{fill:#f1f3f4;stroke:#5f6368;stroke-width:1.5}.head text{font-size:%dpx}.head .name{font-weight:bold}\n", FS_HEAD
-    printf ".arrow{stroke-width:2.2}.c2s{stroke:#1f5fbf}.s2c{stroke:#b3541e}.icmp{stroke:#7b3fa0}.lost{stroke:#c62828;stroke-dasharray:7 5}\n"
-    printf ".lab{font-size:%dpx}.lab.c2s{fill:#1f5fbf;stroke:none}.lab.s2c{fill:#b3541e;stroke:none}.lab.icmp{fill:#7b3fa0;stroke:none}.lab.lost{fill:#c62828;stroke:none}\n", FS_LAB
-    printf ".hc2s{fill:#1f5fbf}.hs2c{fill:#b3541e}.hicmp{fill:#7b3fa0}.cross{stroke:#c62828;stroke-width:2.2;fill:none}\n"
-    printf ".note{font-size:%dpx;font-style:italic;fill:#8a3b00}.time{font-size:%dpx;fill:#5f6368}.gaptext{font-style:italic;fill:#5f6368}.after{font-size:%dpx;fill:#5f6368}\n", FS_NOTE, FS_TIME, FS_NOTE
-    printf ".st rect{fill:#ffffff;stroke:#5f6368;stroke-width:1.3;stroke-dasharray:4 3}.st text{font-size:%dpx;font-weight:bold}\n", FS_ST
-    printf ".st.ok rect{fill:#dce8fb;stroke:#1f5fbf;stroke-width:1.8;stroke-dasharray:none}.tick{fill:none;stroke:#137333;stroke-width:2.4}\n"
+    f = "\"DejaVu Sans Mono\",\"Noto Sans Mono CJK SC\",\"WenQuanYi Micro Hei Mono\",\"Noto Sans CJK SC\",monospace"
+    printf ".sl-ladder{font-family:%s;font-size:%dpx}\n", f, FS_TXT
+    rule(".bg", "fill:#ffffff"); rule("text", "fill:#1b1b1b"); rule(".title", "font-size:" FS_TITLE "px;font-weight:bold")
+    rule(".life", "stroke:#5f6368;stroke-width:2"); rule(".life.gap", "stroke-dasharray:2 5")
+    rule(".life.end", "stroke-dasharray:6 4"); rule(".endhead", "fill:#5f6368")
+    rule(".head rect", "fill:#f1f3f4;stroke:#5f6368;stroke-width:1.5"); rule(".head text", "font-size:" FS_HEAD "px")
+    rule(".head .name", "font-weight:bold")
+    rule(".arrow", "stroke-width:2.2"); rule(".c2s", "stroke:#1f5fbf"); rule(".s2c", "stroke:#b3541e")
+    rule(".icmp", "stroke:#7b3fa0"); rule(".lost", "stroke:#c62828;stroke-dasharray:7 5")
+    rule(".lab", "font-size:" FS_LAB "px;stroke:none"); rule(".lab.c2s,.hc2s", "fill:#1f5fbf")
+    rule(".lab.s2c,.hs2c", "fill:#b3541e"); rule(".lab.icmp,.hicmp", "fill:#7b3fa0"); rule(".lab.lost", "fill:#c62828")
+    rule(".cross", "stroke:#c62828;stroke-width:2.2;fill:none;stroke-dasharray:none")
+    rule(".note", "font-size:" FS_NOTE "px;font-style:italic;fill:#8a3b00")
+    rule(".time", "font-size:" FS_TIME "px;fill:#5f6368"); rule(".gaptext", "font-style:italic;fill:#5f6368")
+    rule(".after", "font-size:" FS_NOTE "px;fill:#5f6368")
+    rule(".st rect", "fill:#ffffff;stroke:#5f6368;stroke-width:1.3;stroke-dasharray:4 3")
+    rule(".st text", "font-size:" FS_ST "px;font-weight:bold")
+    rule(".st.ok rect", "fill:#dce8fb;stroke:#1f5fbf;stroke-width:1.8;stroke-dasharray:none")
+    rule(".tick", "fill:none;stroke:#137333;stroke-width:2.4")
     printf "@media (prefers-color-scheme: dark){\n"
-    printf ".bg{fill:#15181d}text{fill:#e8eaed}.life{stroke:#9aa0a6}.endhead{fill:#9aa0a6}\n"
-    printf ".head rect{fill:#23272e;stroke:#9aa0a6}\n"
-    printf ".c2s{stroke:#7fb0ff}.s2c{stroke:#ffab70}.icmp{stroke:#d5a6ff}.lost{stroke:#ff7b7b}\n"
-    printf ".lab.c2s{fill:#7fb0ff}.lab.s2c{fill:#ffab70}.lab.icmp{fill:#d5a6ff}.lab.lost{fill:#ff7b7b}\n"
-    printf ".hc2s{fill:#7fb0ff}.hs2c{fill:#ffab70}.hicmp{fill:#d5a6ff}.cross{stroke:#ff7b7b}\n"
-    printf ".note{fill:#ffc98a}.time,.gaptext,.after{fill:#a0a6ad}\n"
-    printf ".st rect{fill:#15181d;stroke:#9aa0a6}.st.ok rect{fill:#1e3a66;stroke:#7fb0ff}.tick{stroke:#81c995}\n"
+    rule(".bg", "fill:#15181d"); rule("text", "fill:#e8eaed"); rule(".life", "stroke:#9aa0a6"); rule(".endhead", "fill:#9aa0a6")
+    rule(".head rect", "fill:#23272e;stroke:#9aa0a6")
+    rule(".c2s", "stroke:#7fb0ff"); rule(".s2c", "stroke:#ffab70"); rule(".icmp", "stroke:#d5a6ff"); rule(".lost", "stroke:#ff7b7b")
+    rule(".lab.c2s,.hc2s", "fill:#7fb0ff"); rule(".lab.s2c,.hs2c", "fill:#ffab70"); rule(".lab.icmp,.hicmp", "fill:#d5a6ff")
+    rule(".lab.lost", "fill:#ff7b7b"); rule(".cross", "stroke:#ff7b7b")
+    rule(".note", "fill:#ffc98a"); rule(".time,.gaptext,.after", "fill:#a0a6ad")
+    rule(".st rect", "fill:#15181d;stroke:#9aa0a6"); rule(".st.ok rect", "fill:#1e3a66;stroke:#7fb0ff")
+    rule(".tick", "stroke:#81c995"); rule(".lab", "stroke:none") # after .c2s...: labels are filled only
     printf "}\n</style>\n"
 }
 
@@ -352,7 +374,7 @@ function defs(    m) {
     printf "<defs>\n"
     split("c2s s2c icmp", m, " ")
     for (k = 1; k <= 3; k++)
-        printf "<marker id=\"h-%s\" viewBox=\"0 0 12 10\" refX=\"12\" refY=\"5\" markerWidth=\"12\" markerHeight=\"10\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path class=\"h%s\" d=\"M0 0 L12 5 L0 10 z\"/></marker>\n", m[k], m[k]
-    printf "<marker id=\"h-lost\" viewBox=\"0 0 12 12\" refX=\"6\" refY=\"6\" markerWidth=\"12\" markerHeight=\"12\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path class=\"cross\" d=\"M1 1 L11 11 M11 1 L1 11\"/></marker>\n"
+        printf "<marker id=\"sl-ladder-h-%s\" viewBox=\"0 0 12 10\" refX=\"12\" refY=\"5\" markerWidth=\"12\" markerHeight=\"10\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path class=\"h%s\" d=\"M0 0 L12 5 L0 10 z\"/></marker>\n", m[k], m[k]
+    printf "<marker id=\"sl-ladder-h-lost\" viewBox=\"0 0 12 12\" refX=\"6\" refY=\"6\" markerWidth=\"12\" markerHeight=\"12\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path class=\"cross\" d=\"M1 1 L11 11 M11 1 L1 11\"/></marker>\n"
     printf "</defs>\n"
 }

@@ -37,7 +37,7 @@ read_lines "$OUT/packets.txt"
 packets=${#FILE_LINES[@]}
 expect_ladder_svg "$OUT"
 ((SVG_ARROWS == packets)) || fail "$packets packets captured, $SVG_ARROWS arrows in ladder.svg"
-grep_lines "$OUT/ladder.svg" 'marker-end="url\(#h-lost\)"'
+grep_lines "$OUT/ladder.svg" 'marker-end="url\(#sl-ladder-h-lost\)"'
 ((${#MATCHED[@]} >= syns - synacks)) || fail "ladder.svg crosses ${#MATCHED[@]} SYNs, want at least $((syns - synacks))"
 echo "ok: $syns SYNs, $synacks SYN-ACKs"
 grep_lines "$OUT/ladder.txt" 'dropped'

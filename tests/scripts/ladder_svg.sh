@@ -108,9 +108,9 @@ draw close 19001
 svg=$WORK/close.svg
 count "$svg" 'marker-end='
 ((N == 13)) || fail "close: 13 segments captured, $N arrows"
-count "$svg" '<line class="arrow seg c2s" .*marker-end="url\(#h-c2s\)"'
+count "$svg" '<line class="arrow seg c2s" .*marker-end="url\(#sl-ladder-h-c2s\)"'
 ((N == 7)) || fail "close: 7 segments from the client, $N arrows to the right"
-count "$svg" '<line class="arrow seg s2c" .*marker-end="url\(#h-s2c\)"'
+count "$svg" '<line class="arrow seg s2c" .*marker-end="url\(#sl-ladder-h-s2c\)"'
 ((N == 6)) || fail "close: 6 segments from the server, $N arrows to the left"
 # In capture order, each with its time.
 grep_lines "$svg" 'class="arrow '
@@ -167,7 +167,7 @@ f() { printf '10%s IP 127.0.0.1.%s > 127.0.0.1.%s: Flags [%s], seq %s, ack %s, l
 draw lost 19001
 count "$WORK/lost.svg" 'marker-end='
 ((N == 8)) || fail "lost: 8 segments, $N arrows"
-count "$WORK/lost.svg" '<line class="arrow seg lost" .*marker-end="url\(#h-lost\)"'
+count "$WORK/lost.svg" '<line class="arrow seg lost" .*marker-end="url\(#sl-ladder-h-lost\)"'
 ((N == 1)) || fail "lost: want 1 crossed arrow, got $N"
 expect_line "$WORK/lost.svg" 'class="note".*>\(server did not take it in: the FIN came again\)</text>'
 expect_line "$WORK/lost.svg" '>not taken in by the receiving socket'
