@@ -25,7 +25,7 @@ int fin_into_time_wait(struct play *pl)
     /* Let the timer run a little, watched, so that its restart can be seen. */
     long long deadline = lab_now_ms() + pl->timeout_ms;
     struct lab_backoff pace = {0};
-    while (c.expires_ms + 300 > before) {
+    while (c.expires_ms + 150 > before) {
         if (lab_now_ms() > deadline || lab_diag_find((struct sockaddr *)&pl->kernel_ep.ss,
                                                      (struct sockaddr *)&pl->peer.self.ss, &c) != 1)
             lab_fail(&pl->app, "the TIME_WAIT timer did not run");

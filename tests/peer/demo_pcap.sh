@@ -55,9 +55,9 @@ unwritable)
     [[ ! -e $WORK/no ]] || fail "a folder was made"
     ;;
 quiet)
-    run_client tcp-peer 0 --scenario hold-last-ack --timeout 3000
+    run_client tcp-peer 0 --scenario rst-into-time-wait --timeout 3000
     mv "$WORK/client.out" "$WORK/loud.txt"
-    run_client tcp-peer 0 --scenario hold-last-ack --timeout 3000 --quiet
+    run_client tcp-peer 0 --scenario rst-into-time-wait --timeout 3000 --quiet
     # The same events; times, timers and the kernel's ISN differ run to run.
     same='s/^ *[0-9.]+ //; s/[0-9]+ ms/N ms/; s/timer=[0-9.]+s/timer=Ts/; s/isn=[0-9]+/isn=N/'
     mapfile -t loud < <(grep -v '^      ' "$WORK/loud.txt" | sed -E "$same")
@@ -79,13 +79,13 @@ fallback)
     without_tun true 2>/dev/null ||
         { echo "SKIP: cannot make a mount namespace here to hide /dev/net/tun"; exit 77; }
     rc=0
-    without_tun "$BIN/tcp-peer" --scenario hold-last-ack --resends 1 --timeout 3000 \
+    without_tun "$BIN/tcp-peer" --scenario rst-into-time-wait --timeout 3000 \
         >"$WORK/client.out" 2>"$WORK/client.err" </dev/null || rc=$?
     ((rc == 0)) || fail "tcp-peer exited $rc"
     expect_line "$WORK/client.out" 'peer +plays .* over socklab0 \(veth\+AF_PACKET\)'
     # --link tun there: no fallback, exit 1 and the reason.
     rc=0
-    without_tun "$BIN/tcp-peer" --link tun --scenario hold-last-ack \
+    without_tun "$BIN/tcp-peer" --link tun --scenario rst-into-time-wait \
         >"$WORK/client.out" 2>"$WORK/client.err" </dev/null || rc=$?
     ((rc == 1)) || fail "--link tun without TUN exited $rc, want 1"
     expect_line "$WORK/client.out" 'no link to play the peer on: ioctl\(TUNSETIFF\).*errno=E'
