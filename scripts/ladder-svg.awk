@@ -312,7 +312,7 @@ END {
             printf "<path class=\"cross\" d=\"M%d %s l8 8 m0 -8 l-8 8\"/>\n", M + 26, fmt(yl - 8)
         } else if (legsym[i] == "gap")
             printf "<line class=\"life gap\" x1=\"%d\" y1=\"%s\" x2=\"%d\" y2=\"%s\"/>\n", M + 17, fmt(yl - 15), M + 17, fmt(yl + 3)
-        else text(M + 10, yl, "tx", "\342\200\242")
+        else if (legsym[i] != "none") text(M + 10, yl, "tx", "\342\200\242") # no bullet on a wrapped line
         text(M + 44, yl, "tx", LG[i])
     }
     printf "</svg>\n"
