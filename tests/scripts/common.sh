@@ -196,3 +196,25 @@ folder_state() {
     for f in "${files[@]}"; do [[ -f $f && ! -L $f ]] && regular+=("$f"); done
     if ((${#regular[@]})); then STATE+=$'\n'$(cksum -- "${regular[@]}"); fi
 }
+
+# The pictures' tests (drain_svg.sh, ttl_svg.sh).
+# count_lines FILE REGEX: the lines of FILE that match, in COUNT.
+count_lines() {
+    local l
+    COUNT=0
+    read_lines "$1"
+    for l in "${FILE_LINES[@]}"; do [[ $l =~ $2 ]] && ((++COUNT)); done
+    return 0
+}
+# want_lines FILE REGEX N: exactly N lines of FILE match.
+want_lines() {
+    count_lines "$1" "$2"
+    ((COUNT == $3)) || fail "${1##*/}: $COUNT line(s) match /$2/, want $3"
+}
+# well_formed FILE: an XML document with an svg root (xmllint when installed).
+well_formed() {
+    read_lines "$1"
+    [[ ${FILE_LINES[0]} == '<?xml version="1.0" encoding="UTF-8"?>' && ${FILE_LINES[1]} == '<svg xmlns="http://www.w3.org/2000/svg"'* &&
+        ${FILE_LINES[-1]} == '</svg>' ]] || fail "${1##*/}: not an SVG document"
+    if command -v xmllint >/dev/null; then xmllint --noout "$1" || fail "${1##*/}: not well-formed"; fi
+}

@@ -15,24 +15,6 @@ SVG=$WORK/ttl.svg
 LINKS=(link1-A-R1 link2-R1-R2 link3-R2-B)
 T0=1796127099.870555 # the run's start: its packets.txt has the first datagram at 0.1188
 
-# count FILE REGEX: the lines of FILE that match, in COUNT.
-count() {
-    local l
-    COUNT=0
-    read_lines "$1"
-    for l in "${FILE_LINES[@]}"; do [[ $l =~ $2 ]] && ((++COUNT)); done
-    return 0
-}
-want() {
-    count "$1" "$2"
-    ((COUNT == $3)) || fail "${1##*/}: $COUNT line(s) match /$2/, want $3"
-}
-well_formed() {
-    read_lines "$1"
-    [[ ${FILE_LINES[0]} == '<?xml version="1.0" encoding="UTF-8"?>' && ${FILE_LINES[1]} == '<svg xmlns="http://www.w3.org/2000/svg"'* &&
-        ${FILE_LINES[-1]} == '</svg>' ]] || fail "${1##*/}: not an SVG document"
-    if command -v xmllint >/dev/null; then xmllint --noout "$1" || fail "${1##*/}: not well-formed"; fi
-}
 # draw DIR [AWK ARGS...]: the picture of the captures in DIR, into SVG.
 draw() {
     local dir=$1 files=()
@@ -47,11 +29,11 @@ well_formed "$SVG"
 # One arrow per IP packet of the three captures (the ARP is not drawn).
 packets=0
 for l in "${LINKS[@]}"; do
-    count "$FIX/$l.verbose" '^[0-9]+\.[0-9]+ IP '
+    count_lines "$FIX/$l.verbose" '^[0-9]+\.[0-9]+ IP '
     ((packets += COUNT))
 done
 ((packets == 12)) || fail "the fixture holds $packets IP packets, want 12"
-want "$SVG" "$arrow" "$packets"
+want_lines "$SVG" "$arrow" "$packets"
 # Probe by probe, in time order: each arrow on its link with its TTL there.
 expect_order "$SVG" '>probe with TTL 1</text>' \
     'class="out" .*data-link="1" data-ttl="1"' 'class="icmp" .*data-link="1" data-ttl="64"' \
@@ -62,20 +44,20 @@ expect_order "$SVG" '>probe with TTL 1</text>' \
     'class="out" .*data-link="1" data-ttl="3"' 'class="out" .*data-link="2" data-ttl="2"' \
     'class="out" .*data-link="3" data-ttl="1"' 'class="back" .*data-link="3" data-ttl="64"' \
     'class="back" .*data-link="2" data-ttl="63"' 'class="back" .*data-link="1" data-ttl="62"'
-want "$SVG" '>UDP ttl=1</text>' 3
-want "$SVG" '>ICMP time exceeded ttl=63</text>' 1
-want "$SVG" '>UDP reply ttl=62</text>' 1
+want_lines "$SVG" '>UDP ttl=1</text>' 3
+want_lines "$SVG" '>ICMP time exceeded ttl=63</text>' 1
+want_lines "$SVG" '>UDP reply ttl=62</text>' 1
 # The nodes, and each interface's address as the capture shows it.
 expect_order "$SVG" '>A</text>' '>10\.0\.1\.1</text>' '>R1</text>' '>10\.0\.1\.2</text>' '>10\.0\.2\.1</text>' \
     '>R2</text>' '>10\.0\.2\.2</text>' '>10\.0\.3\.1</text>' '>B</text>' '>10\.0\.3\.2</text>'
-want "$SVG" 'data-kind="dropped"' 2
-want "$SVG" 'data-kind="delivered"' 1
+want_lines "$SVG" 'data-kind="dropped"' 2
+want_lines "$SVG" 'data-kind="delivered"' 1
 expect_order "$SVG" '>0\.1188</text>' '>dropped at R1: TTL ran out</text>' '>ICMP from R1 \(10\.0\.1\.2\)</text>' \
     '>dropped at R2: TTL ran out</text>' '>ICMP from R2 \(10\.0\.2\.2\)</text>' \
     '>delivered to B</text>' '>the reply reaches A</text>'
-want "$SVG" 'seconds since the run started' 1
-want "$SVG" '@media \(prefers-color-scheme: dark\)' 1
-want "$SVG" '<script|href=|@import|url\(http' 0
+want_lines "$SVG" 'seconds since the run started' 1
+want_lines "$SVG" '@media \(prefers-color-scheme: dark\)' 1
+want_lines "$SVG" '<script|href=|@import|url\(http' 0
 
 # As ttl-hops.sh passes them, ttl-ladder.awk's inputs: each link's plain
 # list first (skipped: a datagram in them would be an arrow too much).
@@ -90,18 +72,18 @@ same_text "$SVG" "$WORK/ladder-inputs.svg" || fail "ttl-ladder.awk's inputs (wit
 
 # Without t0: times since the first packet.
 draw "$FIX"
-want "$SVG" '>0\.0000</text>' 2
-want "$SVG" 'seconds since the first packet' 1
+want_lines "$SVG" '>0\.0000</text>' 2
+want_lines "$SVG" 'seconds since the first packet' 1
 
 # A port with no socket: TTL 4 reaches B with 2 left, B answers port unreachable.
 draw "$FIX/unreachable"
 well_formed "$SVG"
-want "$SVG" "$arrow" 8
-want "$SVG" 'class="out" .*data-link="3" data-ttl="2"' 1
-want "$SVG" '>ICMP port unreachable ttl=62</text>' 1
-want "$SVG" '>reached B: no socket on that port</text>' 1
-want "$SVG" '>ICMP from B \(10\.0\.3\.2\)</text>' 1
-want "$SVG" 'data-kind="dropped"' 1
+want_lines "$SVG" "$arrow" 8
+want_lines "$SVG" 'class="out" .*data-link="3" data-ttl="2"' 1
+want_lines "$SVG" '>ICMP port unreachable ttl=62</text>' 1
+want_lines "$SVG" '>reached B: no socket on that port</text>' 1
+want_lines "$SVG" '>ICMP from B \(10\.0\.3\.2\)</text>' 1
+want_lines "$SVG" 'data-kind="dropped"' 1
 
 # Chinese through the table.
 tr=$WORK/tr
@@ -109,11 +91,11 @@ printf '%s\037%s\n' 'probe with TTL %s' 'TTL 为 %s 的探测' 'dropped at %s: T
     'ICMP time exceeded' 'ICMP 超时' 'UDP reply' 'UDP 回复' >"$tr"
 draw "$FIX" -v tr="$tr"
 well_formed "$SVG"
-want "$SVG" '>TTL 为 2 的探测</text>' 1
-want "$SVG" '>在 R2 被丢弃：TTL 耗尽</text>' 1
-want "$SVG" '>ICMP 超时 ttl=63</text>' 1
-want "$SVG" '>UDP 回复 ttl=64</text>' 1
-want "$SVG" '>probe with|>dropped at|time exceeded ttl|UDP reply' 0
+want_lines "$SVG" '>TTL 为 2 的探测</text>' 1
+want_lines "$SVG" '>在 R2 被丢弃：TTL 耗尽</text>' 1
+want_lines "$SVG" '>ICMP 超时 ttl=63</text>' 1
+want_lines "$SVG" '>UDP 回复 ttl=64</text>' 1
+want_lines "$SVG" '>probe with|>dropped at|time exceeded ttl|UDP reply' 0
 
 # Hostile text: node names from the files' names, an ICMP message of a kind
 # not known, a translation with markup.
@@ -127,14 +109,14 @@ files=()
 for l in "${hl[@]}"; do files+=("$WORK/h/$l.verbose"); done
 awk -v tr="$tr" -f "$SCRIPTS/ttl-svg.awk" "${files[@]}" >"$SVG"
 well_formed "$SVG"
-want "$SVG" '<a|<i>|<b>|B>' 0
-want "$SVG" '>&lt;a&amp;</text>' 1
-want "$SVG" '>ICMP &lt;i&gt;&amp;&quot;&#39; ttl=64</text>' 2
-want "$SVG" '>&lt;b&gt;B&gt;&amp;&lt;/b&gt;</text>' 1
+want_lines "$SVG" '<a|<i>|<b>|B>' 0
+want_lines "$SVG" '>&lt;a&amp;</text>' 1
+want_lines "$SVG" '>ICMP &lt;i&gt;&amp;&quot;&#39; ttl=64</text>' 2
+want_lines "$SVG" '>&lt;b&gt;B&gt;&amp;&lt;/b&gt;</text>' 1
 
 # Nothing to draw.
 : >"$WORK/h/empty"
 awk -f "$SCRIPTS/ttl-svg.awk" "$WORK/h/empty" >"$SVG"
 well_formed "$SVG"
-want "$SVG" 'nothing to draw' 1
+want_lines "$SVG" 'nothing to draw' 1
 echo "ok"
