@@ -199,6 +199,23 @@ tp_states() {
     done >"$1"
 }
 
+# tp_align RAW: TP_T0 moved to the instant tcp-peer's narration counts from.
+# TP_T0 is taken before tcp-peer starts, which takes milliseconds (tens of
+# them under a sanitizer), and the ladder stars a state only when the
+# narration reported it within 10 ms of its segment. The first segment is
+# in both: narrated ("[S] seq", any language) and captured, one
+# microsecond apart; the narration's millisecond is the only error left.
+tp_align() {
+    local l first='' lines
+    mapfile -t lines <"$SL_RUN/narration.txt"
+    for l in ${lines[@]+"${lines[@]}"}; do
+        [[ $l =~ ^\ *([0-9]+\.[0-9]+)\ peer\ .*\ \[S\]\ seq\  ]] && { first=${BASH_REMATCH[1]}; break; }
+    done
+    [[ -n $first && -s $1 ]] || return 0
+    read -r l _ <"$1"
+    [[ $l =~ ^[0-9]+\.[0-9]+$ ]] && TP_T0=$(awk -v a="$l" -v b="$first" 'BEGIN { printf "%.6f", a - b }')
+}
+
 # tp_ladder: the packet list and the ladder from capture.pcap (tcpdump -r
 # needs no privilege), in TP_HAVE (1 when drawn), and its picture,
 # ladder.svg.
@@ -209,6 +226,7 @@ tp_ladder() {
     tcpdump -nn -tt -r "$pcap" >"$raw" 2>/dev/null || true
     tcpdump -nn -tt -S -r "$pcap" >"$abs" 2>/dev/null || true
     tp_states "$SL_TMP/states.txt"
+    tp_align "$raw"
     sl_own packets.txt ladder.txt
     : >"$SL_RUN/packets.txt"
     awk -v t0="$TP_T0" -v sports="$SL_SERVER_PORT" -v states="$SL_TMP/states.txt" -v peer=1 \
