@@ -154,6 +154,7 @@ $1 == "seg" || $1 == "udp" || $1 == "icmp" {
     cst[n] = v($8); cok[n] = $9 == "*"; sst[n] = v($10); sok[n] = $11 == "*"
     nkind[n] = v($12); note[n] = v($13); label[n] = v($15)
     if (nkind[n] ~ /^(lost|ignored|dropped|never)$/) nlost++
+    if (nkind[n] ~ /^(copy|oldcopy)$/) ncopy++
     if (cok[n] || sok[n]) nok++
     next
 }
@@ -243,6 +244,7 @@ END {
         }
     } else legend(T("UDP keeps no connection state: one arrow per datagram or ICMP error"), "")
     if (nlost) legend(T("not taken in by the receiving socket (the note under the arrow says how the capture shows it)"), "lost")
+    if (ncopy) legend(T("a segment the peer's script sent once more: a copy (an old copy when it belongs to the connection before)"), "copy")
     if (ngaps) legend(T("rows are in time order, not to scale: a dotted stretch marks a jump in time"), "gap")
     ylegend = y + 8
     y = ylegend + nleg * (FS_TXT + 8) + M
@@ -280,8 +282,8 @@ END {
         cls = lost ? "lost" : kind[i] == "icmp" ? "icmp" : dir[i]
         # Stop short of the lifeline by the arrowhead's length.
         xe = xb + (c2s ? -2 : 2)
-        printf "<line class=\"arrow %s %s\" data-t=\"%s\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" marker-end=\"url(#sl-ladder-h-%s)\"/>\n", \
-            kind[i], cls, t[i], fmt(xa), fmt(y1[i]), fmt(xe), fmt(y1[i] + DY), lost ? "lost" : cls
+        printf "<line class=\"arrow %s %s%s\" data-t=\"%s\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" marker-end=\"url(#sl-ladder-h-%s)\"/>\n", \
+            kind[i], cls, nkind[i] ~ /^(copy|oldcopy)$/ ? " copy" : "", t[i], fmt(xa), fmt(y1[i]), fmt(xe), fmt(y1[i] + DY), lost ? "lost" : cls
         text((xc + xs) / 2, y1[i] - 7, "lab " cls, label[i], "middle")
         if (note[i] != "") text((xc + xs) / 2, y1[i] + DY + FS_NOTE + 6, "note", note[i], "middle")
         text(M + timew, y1[i] + 5, "time", sprintf("%.4f", t[i]), "end")
@@ -310,7 +312,9 @@ END {
         } else if (legsym[i] == "lost") {
             printf "<line class=\"lost\" x1=\"%d\" y1=\"%s\" x2=\"%d\" y2=\"%s\"/>", M, fmt(yl - 4), M + 28, fmt(yl - 4)
             printf "<path class=\"cross\" d=\"M%d %s l8 8 m0 -8 l-8 8\"/>\n", M + 26, fmt(yl - 8)
-        } else if (legsym[i] == "gap")
+        } else if (legsym[i] == "copy")
+            printf "<line class=\"arrow c2s copy\" x1=\"%d\" y1=\"%s\" x2=\"%d\" y2=\"%s\"/>\n", M, fmt(yl - 4), M + 34, fmt(yl - 4)
+        else if (legsym[i] == "gap")
             printf "<line class=\"life gap\" x1=\"%d\" y1=\"%s\" x2=\"%d\" y2=\"%s\"/>\n", M + 17, fmt(yl - 15), M + 17, fmt(yl + 3)
         else if (legsym[i] != "none") text(M + 10, yl, "tx", "\342\200\242") # no bullet on a wrapped line
         text(M + 44, yl, "tx", LG[i])
@@ -346,6 +350,7 @@ function style(    f) {
     rule(".head .name", "font-weight:bold")
     rule(".arrow", "stroke-width:2.2"); rule(".c2s", "stroke:#1f5fbf"); rule(".s2c", "stroke:#b3541e")
     rule(".icmp", "stroke:#7b3fa0"); rule(".lost", "stroke:#c62828;stroke-dasharray:7 5")
+    rule(".arrow.copy", "stroke-width:3.4;stroke-dasharray:2 4")
     rule(".lab", "font-size:" FS_LAB "px;stroke:none"); rule(".lab.c2s,.hc2s", "fill:#1f5fbf")
     rule(".lab.s2c,.hs2c", "fill:#b3541e"); rule(".lab.icmp,.hicmp", "fill:#7b3fa0"); rule(".lab.lost", "fill:#c62828")
     rule(".cross", "stroke:#c62828;stroke-width:2.2;fill:none;stroke-dasharray:none")

@@ -333,17 +333,28 @@ function copynote(r,    r1, t) {
 
 # The state machine over the rows, sender first; a lost segment changes
 # only its sender.
-function settle(    r, c, snd, rcv, t, len, acksfin, k, again) {
+function settle(    r, c, snd, rcv, t, len, acksfin, k, again, e) {
     find_lost()
     for (r = 1; r <= nrows; r++) {
         if (!istcp[r]) continue
         c = rowconn[r]; snd = R_snd[r]; rcv = R_rcv[r]; t = rowt[r]; len = R_len[r]
         rst = R_rst[r]
-        if (rstignored[r]) rownote[r] = sprintf(T("(%s ignored it: it answers on, with no RST)"), nm(rcv))
+        # An RST counts only at the sequence number its receiver expects next
+        # (RFC 5961 3.2; Linux's TIME_WAIT, RFC 9293 before it): one that
+        # answers an old copy with the old connection's numbers is ignored.
+        if (rst && ((c, snd) in sndnxt) && R_seq[r] != sndnxt[c, snd] && !lost[r]) {
+            lost[r] = 1
+            rownote[r] = sprintf(T("(%s ignored it: not the sequence number it expects)"), nm(rcv))
+            notekind[r] = "ignored"
+        } else if (rstignored[r]) rownote[r] = sprintf(T("(%s ignored it: it answers on, with no RST)"), nm(rcv))
         else if (lost[r] && (R_fin[r] || len > 0 || R_syn[r])) rownote[r] = sprintf(T("(%s did not take it in: sent again)"), nm(rcv))
         else if (lost[r]) rownote[r] = sprintf(T("(%s did not take it in: the FIN came again)"), nm(rcv))
-        if (r in rownote) notekind[r] = rstignored[r] ? "ignored" : "lost"
+        if ((r in rownote) && !(r in notekind)) notekind[r] = rstignored[r] ? "ignored" : "lost"
         if (r in copyof) copynote(r)
+        # What each side has sent so far (a copy of older bytes moves nothing).
+        e = (R_seq[r] + len + R_syn[r] + R_fin[r]) % 4294967296
+        if (!rst && (R_syn[r] || !((c, snd) in sndnxt) || rel(e, sndnxt[c, snd]) < 2147483648))
+            sndnxt[c, snd] = e
         if (rst) {
             enter(r, snd, "CLOSE", c)
             if (!lost[r]) enter(r, rcv, "CLOSE", c)

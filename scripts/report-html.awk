@@ -334,7 +334,9 @@ BEGIN {
     printf " <a href=\"#rh-packets\">%s</a> <a href=\"#rh-capture\">%s</a></nav>\n</header>\n<main>\n",
         esc(T("Packets")), esc(T("Capture"))
 
-    printf "<section id=\"rh-narration\"><h2>%s</h2>\n", esc(T("Narration, both sides by time, with the socket table under the step it was taken before"))
+    # A run without snapshots (tcp-peer's: it narrates the kernel's states
+    # itself) promises none.
+    printf "<section id=\"rh-narration\"><h2>%s</h2>\n", esc(nsn ? T("Narration, both sides by time, with the socket table under the step it was taken before") : T("Narration, both sides by time"))
     printf "<p class=\"rh-note\">%s</p>\n", esc(T("Seconds since the run started. state= is the TCP state the kernel reported, errno= the error a call got; text in quotes is data from the network."))
     narration_html()
     for (i = 1; i <= nf; i++) {

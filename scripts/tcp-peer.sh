@@ -111,6 +111,15 @@ TP_ARGS=(--scenario "$SL_SCENARIO")
 [[ -n $SL_PORT ]] && TP_ARGS+=(--port "$SL_PORT")
 ((step)) && TP_ARGS+=(--step) # tcp-peer says why not
 TP_ARGS+=(${SL_PASS[@]+"${SL_PASS[@]}"})
+# The pictures' title: tcp-peer's options that change the story (three
+# guards must not give three pictures of one name), not --quiet or --timeout.
+SL_PICTURE_TITLE="tcp-peer --scenario $SL_SCENARIO"
+for ((i = 0; i < ${#SL_PASS[@]}; i++)); do
+    case ${SL_PASS[i]} in
+    --guard | --rfc1337 | --resends | --link) SL_PICTURE_TITLE+=" ${SL_PASS[i]} ${SL_PASS[i + 1]:-}" ;;
+    --guard=* | --rfc1337=* | --resends=* | --link=* | --ipv6) SL_PICTURE_TITLE+=" ${SL_PASS[i]}" ;;
+    esac
+done
 
 # tp_check: let tcp-peer judge every option (--check: nothing is made)
 # before anything starts; its line, in the learner's language, is the bad

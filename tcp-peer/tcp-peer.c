@@ -12,8 +12,8 @@
  *
  * Run:
  *   tcp-peer --scenario old-duplicate
- *   tcp-peer --scenario old-duplicate --guard timestamps --pcap old.pcap
- *   tcpdump -nr old.pcap
+ *   tcp-peer --scenario old-duplicate --guard timestamps --pcap /tmp/old.pcap
+ *   tcpdump -nr /tmp/old.pcap
  */
 #include <errno.h>
 #include <getopt.h>

@@ -155,7 +155,13 @@ int old_duplicate(struct play *pl)
     int fd = play_connect_accept(pl);
     play_send(pl, LAB_TH_PSH | LAB_TH_ACK, NEW);
     play_expect(pl, LAB_TH_ACK, &ack);
-    lab_say(&pl->wire, "the delayed old copy arrives now");
+    if (pl->guard == GUARD_TIME_WAIT)
+        lab_say(&pl->wire,
+                "the delayed old copy arrives now, for the old 4-tuple (port %u; its numbers "
+                "counted from the first connection's)",
+                (unsigned)lab_endpoint_port(&old.self));
+    else
+        lab_say(&pl->wire, "the delayed old copy arrives now");
     /* Sent and answered on its own 4-tuple: the new connection's, unless
      * TIME_WAIT made the peer move to another port. */
     send_copy(pl, pl->guard == GUARD_TIME_WAIT ? &old : &pl->peer, &dup, &ack);

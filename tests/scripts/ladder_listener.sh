@@ -155,6 +155,33 @@ expect_order "$WORK/simul.txt" 'FIN_WAIT1 --\[FIN,ACK seq=1 ack=1 len=0\]-+>  \(
     '--\[FIN,ACK seq=1 ack=1 len=0\]-+>  CLOSING$' 'TIME_WAIT <-+\[FIN,ACK seq=1 ack=2 len=0\]--' \
     '--\[ACK seq=2 ack=2 len=0\]-+>  TIME_WAIT$'
 
+# An RST counts only at the sequence number its receiver expects next: the
+# server's answer to an old copy, with the first connection's numbers, after
+# the client's FIN and ACK moved past them, leaves the client in TIME_WAIT;
+# an RST at the expected number ends a connection.
+{
+    s 00.010 5001 19001 S 100 ""
+    s 00.011 19001 5001 S. 500 "ack 101, "
+    s 00.012 5001 19001 . 101 "ack 501, "
+    f 00.020 5001 19001 F. 101 501
+    f 00.030 19001 5001 F. 501 102
+    printf '1000.031 IP 127.0.0.1.5001 > 127.0.0.1.19001: Flags [.], ack 502, length 0\n'
+    printf '1000.040 IP 127.0.0.1.5001 > 127.0.0.1.19001: Flags [P.], seq 101:109, ack 501, length 8\n'
+    printf '1000.041 IP 127.0.0.1.19001 > 127.0.0.1.5001: Flags [R], seq 501, win 0, length 0\n'
+} >"$WORK/oldrst.cap"
+ladder oldrst "$T0" 19001
+expect_line "$WORK/oldrst.txt" '<-+\[RST seq=1 len=0\]--  \(client ignored it: not the sequence number it expects\)$'
+grep_lines "$WORK/oldrst.txt" '^ +[0-9.]+ +CLOSE <-+\[RST'
+((${#MATCHED[@]} == 0)) || fail "an RST with an old number closed the client: ${MATCHED[0]}"
+{
+    s 00.010 5002 19001 S 100 ""
+    s 00.011 19001 5002 S. 500 "ack 101, "
+    s 00.012 5002 19001 . 101 "ack 501, "
+    printf '1000.020 IP 127.0.0.1.19001 > 127.0.0.1.5002: Flags [R.], seq 501, ack 101, win 0, length 0\n'
+} >"$WORK/rst.cap"
+ladder rst "$T0" 19001
+expect_line "$WORK/rst.txt" '^ +[0-9.]+ +CLOSE <-+\[RST,ACK seq=1 ack=1 len=0\]--  CLOSE$'
+
 # A connected UDP socket aimed at a closed port (no server port known).
 {
     printf '1000.010 IP 127.0.0.1.4001 > 127.0.0.1.5999: UDP, length 13\n'

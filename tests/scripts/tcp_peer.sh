@@ -84,6 +84,10 @@ expect_line "$WORK/old/narration.txt" 'peer +sends +\[P\.\] seq 10:18 '
 expect_line "$WORK/old/ladder.txt" 'LAST_ACK\*$'
 expect_line "$WORK/old/ladder.svg" 'class="note".*>\(old copy of the segment at [0-9.]+, from the connection before\)</text>'
 expect_line "$WORK/old/ladder.svg" '<g class="head">.*>peer</text>.*>192\.0\.2\.2</text></g>'
+# The copy's arrow is drawn apart from the others (and the legend says how).
+grep_lines "$WORK/old/ladder.svg" '<line class="arrow seg c2s copy"'
+((${#MATCHED[@]} >= 1 && ${#MATCHED[@]} <= 2)) || fail "${#MATCHED[@]} copy arrows in ladder.svg, want the old copy (and its resend)"
+expect_line "$WORK/old/ladder.svg" '<title>tcp-peer --scenario old-duplicate</title>'
 echo "ok: old-duplicate: $n segments, $n arrows (ladder.svg too); the old copy's:"
 echo "${MATCHED[0]}"
 
