@@ -131,9 +131,18 @@ write-after-close)
         'connection gone, Tcp OutRsts \+[1-9][0-9]* +state=CLOSE'
     ;;
 fin-timeout)
+    # The server watches the client's FIN_WAIT2 time out; on a slow machine
+    # (an emulated CPU) it may look only after the timer, and says so.
+    first_match "$S" 'state=FIN_WAIT2 timer=' # a token: the same test in Chinese
+    if [[ -z $MATCH ]]; then
+        expect_order "$S" 'read\(\) -> 0: EOF +state=CLOSE_WAIT' \
+            'client.s end was gone already: its FIN_WAIT2 timed out .* +state=CLOSE_WAIT'
+    else
+        expect_order "$S" 'read\(\) -> 0: EOF +state=CLOSE_WAIT' 'client.s end .* +state=FIN_WAIT2 timer=' \
+            'client.s end is gone; ours is still here +state=CLOSE_WAIT'
+    fi
     expect_order "$S" 'sysctl net\.ipv4\.tcp_fin_timeout [0-9]+ -> 1 \(private namespace\)' \
-        'read\(\) -> 0: EOF +state=CLOSE_WAIT' 'client.s end .* +state=FIN_WAIT2 timer=' \
-        'client.s end is gone; ours is still here +state=CLOSE_WAIT' 'shutdown\(SHUT_WR\)' \
+        'read\(\) -> 0: EOF +state=CLOSE_WAIT' 'shutdown\(SHUT_WR\)' \
         'answered with RST +state=CLOSE +errno=ECONNRESET'
     expect_order "$C" 'orphaned.* +state=FIN_WAIT2 timer=(0\.[0-9]+|1\.000)s' \
         'FIN_WAIT2 gone after [0-9]+ ms, no TIME_WAIT +state=CLOSE' \
