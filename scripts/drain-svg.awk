@@ -5,6 +5,7 @@
 # full queue dropped (no SYN,ACK, no RST came back before the next one), the
 # SYN,ACK and the final ACK; a dashed line where the server's accept() freed
 # a slot.
+# Run after markup.awk (awk -f markup.awk -f drain-svg.awk), which gives T, esc, dw.
 #
 # Input: packets.txt of the run (the packet list: `tcpdump -nn -tt -r`
 # text with its times on the run clock), or tcpdump's own text with -v t0=
@@ -23,24 +24,11 @@
 #   t0         subtracted from every captured time (default 0)
 # Everything taken from the files is XML-escaped.
 
-function T(s) { return (s in trans) ? trans[s] : s }
-function esc(s) {
-    gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s)
-    gsub(/"/, "\\&quot;", s); gsub(/'/, "\\&#39;", s)
-    return s
-}
 function splitaddr(s, part) {
     sub(/[:,]$/, "", s)
     if (match(s, /\.[0-9]+$/)) {
         part["addr"] = substr(s, 1, RSTART - 1); part["port"] = substr(s, RSTART + 1)
     } else { part["addr"] = s; part["port"] = "" }
-}
-# dw(s): the display width of s in columns (a CJK character counts 2).
-function dw(s,    t, n3) {
-    t = s
-    n3 = gsub(/[\340-\357]/, "", t) # lead bytes of 3-byte characters (CJK)
-    gsub(/[\200-\277]/, "", t)
-    return length(t) + 2 * n3
 }
 # fit(s, x, px): widen the picture so that s, from x at px pixels a column, fits.
 function fit(s, xx, px) { if (xx + dw(s) * px + 24 > W) W = int(xx + dw(s) * px + 24) }
@@ -59,10 +47,6 @@ function nice(range, n,    raw, e, mag, m) {
 }
 
 BEGIN {
-    while (tr != "" && (getline l < tr) > 0) {
-        i = index(l, "\037")
-        if (i) trans[substr(l, 1, i - 1)] = substr(l, i + 1)
-    }
     n = split(sports, sp, ",")
     for (i = 1; i <= n; i++) if (sp[i] != "") isserver[sp[i]] = 1
     t0 += 0
@@ -110,7 +94,7 @@ BEGIN {
 function ev(r, kind, t) { ne[r]++; ekind[r, ne[r]] = kind; et[r, ne[r]] = t; if (t > tmax) tmax = t }
 
 END {
-    if (!nrows) { empty(); exit }
+    if (!nrows) { svg_nothing("sl-drain", T("No SYN in the capture: nothing to draw.")); exit }
     # accept() calls, from the server's narration.
     while (narration != "" && (getline l < narration) > 0) {
         if (l !~ /\[server\]/ || l !~ /state=ESTABLISHED/ || tolower(l) !~ /accept/) continue
@@ -330,13 +314,3 @@ function legend(    y, x1, x2) {
 }
 function leg(xx, y, s) { printf "<text class=\"sm\" x=\"%d\" y=\"%d\">%s</text>\n", xx, y, esc(s) }
 
-function empty() {
-    W = 700; H = 80
-    print "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sl-drain\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n", W, H, W, H
-    print "<style>.sl-drain{--bg:#fff;--fg:#1b1b1b}@media (prefers-color-scheme: dark){.sl-drain{--bg:#121417;--fg:#e8eaed}}"
-    print ".sl-drain text{fill:var(--fg);font-family:\"DejaVu Sans Mono\",\"Noto Sans Mono CJK SC\",monospace;font-size:15px}.sl-drain .bg{fill:var(--bg)}</style>"
-    printf "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/>\n", W, H
-    printf "<text x=\"20\" y=\"45\">%s</text>\n", esc(T("No SYN in the capture: nothing to draw."))
-    print "</svg>"
-}

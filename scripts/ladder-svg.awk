@@ -1,5 +1,6 @@
 # ladder-svg.awk: the ladder diagram as one self-contained SVG picture, from
 # the rows ladder.awk writes (-v rows=FILE; the format is in its header).
+# Run after markup.awk (awk -f markup.awk -f ladder-svg.awk), which gives T, esc, dw.
 #
 #   awk -v tr=TABLE -v title=TEXT -f ladder-svg.awk ROWS > ladder.svg
 #
@@ -29,46 +30,9 @@
 # (prefers-color-scheme); generic fonts only; no script. Every text is
 # XML-escaped (& < > " ') and its bytes kept to well-formed UTF-8.
 
-# T(text): text in the learner's language (see ladder.awk).
-function T(s) { return (s in trans) ? trans[s] : s }
 
-# utf8(s): s with each byte that does not belong to a well-formed UTF-8
-# sequence, and each control character, replaced by "?".
-function utf8(s,    out, i, n, c, k, need) {
-    if (s !~ /[\001-\037\177-\377]/) return s
-    out = ""
-    n = length(s)
-    for (i = 1; i <= n; i++) {
-        c = substr(s, i, 1)
-        if (c ~ /[\001-\037\177]/) { out = out "?"; continue }
-        if (c !~ /[\200-\377]/) { out = out c; continue }
-        need = c ~ /[\302-\337]/ ? 1 : c ~ /[\340-\357]/ ? 2 : c ~ /[\360-\364]/ ? 3 : 0
-        for (k = 1; k <= need; k++) if (substr(s, i + k, 1) !~ /[\200-\277]/) break
-        if (need == 0 || k <= need) { out = out "?"; continue }
-        out = out substr(s, i, need + 1)
-        i += need
-    }
-    return out
-}
 
-# esc(s): s as XML text or attribute value.
-function esc(s) {
-    s = utf8(s)
-    gsub(/&/, "\\&amp;", s)
-    gsub(/</, "\\&lt;", s)
-    gsub(/>/, "\\&gt;", s)
-    gsub(/"/, "\\&quot;", s)
-    gsub(/'/, "\\&#39;", s)
-    return s
-}
 
-# dw(s): s's width in columns (a character of two or more bytes, CJK, as 2).
-function dw(s,    t, n) {
-    t = s
-    gsub(/[\200-\277]/, "", t)
-    n = gsub(/[\300-\377]/, "", t)
-    return length(t) + 2 * n
-}
 
 # px(s, size): s's width in pixels at font size size (monospace: 0.6 em a
 # column).
@@ -138,10 +102,6 @@ function boxw(st, ok) { return st == "" ? 0 : px(st, FS_ST) + 14 + (ok ? 16 : 0)
 
 BEGIN {
     FS = "\t"
-    while (tr != "" && (getline line < tr) > 0) {
-        i = index(line, "\037")
-        if (i) trans[substr(line, 1, i - 1)] = substr(line, i + 1)
-    }
     FS_LAB = 15; FS_NOTE = 14; FS_ST = 14; FS_TIME = 14; FS_HEAD = 16; FS_TXT = 15; FS_TITLE = 19
 }
 function v(x) { return x == "-" ? "" : x }

@@ -1298,7 +1298,7 @@ sl_ladder_svg() {
 
 # sl_picture AWK OUT [ARG...]: draw the picture OUT (a file name in the run
 # folder) with scripts/AWK, if that file is there:
-#   awk -f AWK -v tr=TABLE -v title=TITLE ARG... > OUT
+#   awk -f markup.awk -f AWK -v tr=TABLE -v title=TITLE ARG... > OUT
 # (TABLE: the translations, SL_AWK_TR; TITLE: SL_PICTURE_TITLE, by default
 # the script and its scenario;
 # ARGs: more -v settings, then the input files), bounded (SL_PICTURE_S). A
@@ -1308,7 +1308,7 @@ sl_picture() {
     local awkf=$SL_LIBDIR/$1 out=$2 rc=0
     [[ -f $awkf ]] || return 0
     sl_own "$out"
-    sl_bounded "$SL_PICTURE_S" awk -f "$awkf" -v tr="$SL_AWK_TR" -v title="${SL_PICTURE_TITLE:-$SL_NAME --scenario $SL_SCENARIO}" \
+    sl_bounded "$SL_PICTURE_S" awk -f "$SL_LIBDIR/markup.awk" -f "$awkf" -v tr="$SL_AWK_TR" -v title="${SL_PICTURE_TITLE:-$SL_NAME --scenario $SL_SCENARIO}" \
         "${@:3}" >"$SL_RUN/$out" || rc=$?
     ((rc == 0)) || sl_say 'could not draw %s (%s: exit %s)' "$out" "$1" "$rc"
 }

@@ -1,6 +1,7 @@
 # report-html.awk: a run folder as one self-contained HTML page (see
 # report-html.sh). Reads only the files it is given; writes the page on
 # stdout.
+# Run after markup.awk (awk -f markup.awk -f report-html.awk), which gives T, esc, dw.
 #
 # Variables: dir (the run folder), files (the names of the files the run
 # wrote, as its marker lists them, each a regular file: nothing else is
@@ -12,18 +13,7 @@
 # drew (ladder.svg, drain.svg, ttl.svg) are inlined only when they hold
 # nothing but drawing elements (svg_safe); else the ladder's text stands in.
 
-function T(s) { return (s in trans) ? trans[s] : s }
 
-# esc(s): s as HTML text or attribute value; control bytes shown as "?".
-function esc(s) {
-    gsub(/&/, "\\&amp;", s)
-    gsub(/</, "\\&lt;", s)
-    gsub(/>/, "\\&gt;", s)
-    gsub(/"/, "\\&quot;", s)
-    gsub(/'/, "\\&#39;", s)
-    gsub(ctrl, "?", s)
-    return s
-}
 
 # tokens(s): an escaped part of a narration line outside its quotes, with
 # the kernel's tokens (state=, errno=) marked.
@@ -286,12 +276,6 @@ function pre_file(name, cls,    n, i, a) {
 function link(name) { return "<a href=\"" esc(name) "\">" esc(name) "</a>" }
 
 BEGIN {
-    for (i = 1; i < 32; i++) if (i != 9) ctrl = ctrl sprintf("%c", i)
-    ctrl = "[" ctrl sprintf("%c", 127) "]"
-    while (tr != "" && (getline l < tr) > 0) {
-        i = index(l, "\037")
-        if (i > 1) trans[substr(l, 1, i - 1)] = substr(l, i + 1)
-    }
     nf = split(files, fl, " ")
     for (i = 1; i <= nf; i++) have[fl[i]] = 1
 

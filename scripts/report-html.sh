@@ -100,5 +100,5 @@ SL_RUN=$SL_PATH
 # Listed before it exists: a later run may replace it.
 { sl_own report.html; } 2>/dev/null || sl_die "cannot write in the run folder '%s': Permission denied" "$dir"
 awk -v dir="$SL_RUN" -v files="${files[*]}" -v lang="$lang" -v tr="$SL_AWK_TR" \
-    -f "$SL_LIBDIR/report-html.awk" >"$page" </dev/null ||
+    -f "$SL_LIBDIR/markup.awk" -f "$SL_LIBDIR/report-html.awk" >"$page" </dev/null ||
     sl_die 'could not write %s' "$page"

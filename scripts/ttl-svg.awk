@@ -4,6 +4,7 @@
 # going out with the TTL its IP header had there, one less at each hop, the
 # node where it ended (dropped by a router, or delivered), and what came back
 # (ICMP time exceeded, port unreachable, the echo), in time order.
+# Run after markup.awk (awk -f markup.awk -f ttl-svg.awk), which gives T, esc, dw.
 #
 # Input files: for each link, in order from A, `tcpdump -nn -tt -v -r` text
 # of its capture (ttl-ladder.awk's .verbose inputs; the node names come from
@@ -18,19 +19,6 @@
 # from the ICMP it sent, the others from the ARP on each link.
 # Everything taken from the files is XML-escaped.
 
-function T(s) { return (s in trans) ? trans[s] : s }
-function esc(s) {
-    gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s)
-    gsub(/"/, "\\&quot;", s); gsub(/'/, "\\&#39;", s)
-    return s
-}
-# dw(s): the display width of s in columns (a CJK character counts 2).
-function dw(s,    t, n3) {
-    t = s
-    n3 = gsub(/[\340-\357]/, "", t)
-    gsub(/[\200-\277]/, "", t)
-    return length(t) + 2 * n3
-}
 function fit(s, xx, px) { if (xx + dw(s) * px + 24 > W) W = int(xx + dw(s) * px + 24) }
 # host(s): the address of "ADDR.PORT" or "ADDR" (IPv4), port in hport.
 function host(s,    n, o) {
@@ -42,10 +30,6 @@ function host(s,    n, o) {
 
 BEGIN {
     for (i = 1; i < ARGC; i++) argi[ARGV[i]] = i
-    while (tr != "" && (getline l < tr) > 0) {
-        i = index(l, "\037")
-        if (i) trans[substr(l, 1, i - 1)] = substr(l, i + 1)
-    }
 }
 # ttl-ladder.awk's inputs as they are (nlinks given, each link's plain list
 # first): the lists are skipped.
@@ -67,7 +51,7 @@ function flush() { if (rec != "") { nrec++; R[nrec] = rec; RL[nrec] = recl; rec 
 END {
     flush()
     for (i = 1; i <= nrec; i++) parse(i)
-    if (!npk) { empty(); exit }
+    if (!npk) { svg_nothing("sl-ttl", T("No UDP datagram or ICMP error in the captures: nothing to draw.")); exit }
     nodes()
     sortpk()
     probes()
@@ -277,13 +261,3 @@ function legend(    y) {
 }
 function leg(xx, y, cls, s) { printf "<text class=\"sm %s\" x=\"%d\" y=\"%d\">%s</text>\n", cls, xx, y, esc(s) }
 
-function empty() {
-    W = 700; H = 80
-    print "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sl-ttl\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n", W, H, W, H
-    print "<style>.sl-ttl{--bg:#fff;--fg:#1b1b1b}@media (prefers-color-scheme: dark){.sl-ttl{--bg:#121417;--fg:#e8eaed}}"
-    print ".sl-ttl text{fill:var(--fg);font-family:\"DejaVu Sans Mono\",\"Noto Sans Mono CJK SC\",monospace;font-size:15px}.sl-ttl .bg{fill:var(--bg)}</style>"
-    printf "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/>\n", W, H
-    printf "<text x=\"20\" y=\"45\">%s</text>\n", esc(T("No UDP datagram or ICMP error in the captures: nothing to draw."))
-    print "</svg>"
-}

@@ -16,7 +16,7 @@ FIX=$here/fixtures/drain
 SVG=$WORK/drain.svg
 
 
-awk -v narration="$FIX/narration.txt" -v conns="$FIX/conns.txt" -f "$SCRIPTS/drain-svg.awk" "$FIX/packets.txt" >"$SVG"
+awk -v narration="$FIX/narration.txt" -v conns="$FIX/conns.txt" -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/drain-svg.awk" "$FIX/packets.txt" >"$SVG"
 well_formed "$SVG"
 # One mark per SYN the client sent (as many as the capture holds), and so on.
 count_lines "$FIX/packets.txt" ' > 127\.0\.0\.1\.19004: Flags \[S\],'
@@ -43,7 +43,7 @@ want_lines "$SVG" '@media \(prefers-color-scheme: dark\)' 1
 want_lines "$SVG" '<script|href=|@import|url\(http' 0
 
 # Without the narration and the ss records: no accept(), every ACK plain.
-awk -f "$SCRIPTS/drain-svg.awk" "$FIX/packets.txt" >"$SVG"
+awk -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/drain-svg.awk" "$FIX/packets.txt" >"$SVG"
 well_formed "$SVG"
 want_lines "$SVG" 'data-kind="accept"' 0
 want_lines "$SVG" 'data-kind="ack"' 5
@@ -55,7 +55,7 @@ printf '%s\037%s\n' 'answered at once' '立即得到应答' '%d SYN(s) dropped' 
     'SYNs against a full listen queue: one row per connection' '全连接队列已满时的 SYN：每个连接一行' \
     'accept() %s: :%s out, a slot free' 'accept() %s：取走 :%s，空出一个位置' >"$tr"
 printf '  2.610 [server] 已 accept 127.0.0.1:46336 state=ESTABLISHED，全连接队列现在为 1\n' >"$WORK/zh.narration"
-awk -v tr="$tr" -v narration="$WORK/zh.narration" -f "$SCRIPTS/drain-svg.awk" "$FIX/packets.txt" >"$SVG"
+awk -v tr="$tr" -v narration="$WORK/zh.narration" -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/drain-svg.awk" "$FIX/packets.txt" >"$SVG"
 well_formed "$SVG"
 want_lines "$SVG" '>立即得到应答</text>' 2
 want_lines "$SVG" '>3 个 SYN 被丢弃</text>' 3
@@ -70,7 +70,7 @@ printf '%s\037%s\n' 'answered at once' '<b>&"'"'"'</b>' >"$tr"
     printf '  0.0101 IP "q'"'"'<z>.19004 > <x&y>.2001: Flags [S.], seq 9, ack 2, length 0\n'
     printf '  0.0102 IP <x&y>.2001 > "q'"'"'<z>.19004: Flags [.], ack 1, length 0\n'
 } >"$WORK/hostile.txt"
-awk -v tr="$tr" -f "$SCRIPTS/drain-svg.awk" "$WORK/hostile.txt" >"$SVG"
+awk -v tr="$tr" -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/drain-svg.awk" "$WORK/hostile.txt" >"$SVG"
 well_formed "$SVG"
 want_lines "$SVG" '<b>|<x|<z|&"' 0
 want_lines "$SVG" '>&lt;b&gt;&amp;&quot;&#39;&lt;/b&gt;</text>' 1
@@ -83,7 +83,7 @@ want_lines "$SVG" 'server &quot;q&#39;&lt;z&gt;:19004;' 1
         printf '  %s IP 127.0.0.1.3003 > 127.0.0.1.19004: Flags [S], seq 5, length 0\n' "$t"
     done
 } >"$WORK/long.txt"
-awk -f "$SCRIPTS/drain-svg.awk" "$WORK/long.txt" >"$SVG"
+awk -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/drain-svg.awk" "$WORK/long.txt" >"$SVG"
 well_formed "$SVG"
 want_lines "$SVG" 'data-kind="syn-dropped"' 10
 want_lines "$SVG" '>sent again after \(s\): \+1\.010 \+2\.030 \+3\.050 \+4\.070 \+5\.090 \+7\.130 \+11\.180 \+19\.280 \+35\.480</text>' 1
@@ -92,7 +92,7 @@ want_lines "$SVG" '>40 s</text>' 1
 
 # No SYN at all: a picture that says so.
 printf '  0.0100 IP 127.0.0.1.2001 > 127.0.0.1.19004: UDP, length 3\n' >"$WORK/none.txt"
-awk -f "$SCRIPTS/drain-svg.awk" "$WORK/none.txt" >"$SVG"
+awk -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/drain-svg.awk" "$WORK/none.txt" >"$SVG"
 well_formed "$SVG"
 want_lines "$SVG" 'No SYN in the capture' 1
 echo "ok"

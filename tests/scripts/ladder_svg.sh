@@ -32,7 +32,7 @@ draw() {
     awk -v t0="$T0" -v sports="$sports" -v states="$WORK/$name.states" -v tr="$tr" \
         -f "$SCRIPTS/ladder.awk" "$WORK/$name.cap" >"$WORK/$name.plain"
     same_text "$WORK/$name.txt" "$WORK/$name.plain" || fail "$name: the text ladder changes with -v rows"
-    awk -f "$SCRIPTS/ladder-svg.awk" -v tr="$tr" -v title="${TITLE:-test $name}" "$WORK/$name.rows" >"$WORK/$name.svg"
+    awk -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/ladder-svg.awk" -v tr="$tr" -v title="${TITLE:-test $name}" "$WORK/$name.rows" >"$WORK/$name.svg"
     wellformed "$WORK/$name.svg"
     rows_ok "$WORK/$name.rows"
 }
@@ -224,7 +224,7 @@ count "$WORK/zh.svg" 'marker-end='
 ((N == 13)) || fail "zh: 13 segments, $N arrows"
 # A CJK character is two columns wide: a line of 60 of them fits in 120.
 printf 'meta\trows\t0\nnote\t%s\n' "$(printf '宽%.0s' {1..100})" >"$WORK/wide.rows"
-awk -f "$SCRIPTS/ladder-svg.awk" "$WORK/wide.rows" >"$WORK/wide.svg"
+awk -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/ladder-svg.awk" "$WORK/wide.rows" >"$WORK/wide.svg"
 wellformed "$WORK/wide.svg"
 grep_lines "$WORK/wide.svg" '<text [^>]*class="tx">宽'
 read -r w _ < <(awk '/^<svg/ { match($0, /width="[0-9]+"/); print substr($0, RSTART + 7, RLENGTH - 8) }' "$WORK/wide.svg")

@@ -20,7 +20,7 @@ draw() {
     local dir=$1 files=()
     shift
     for l in "${LINKS[@]}"; do files+=("$dir/$l.verbose"); done
-    awk "$@" -f "$SCRIPTS/ttl-svg.awk" "${files[@]}" >"$SVG"
+    awk "$@" -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/ttl-svg.awk" "${files[@]}" >"$SVG"
 }
 arrow='<line class="(out|back|icmp)" '
 
@@ -67,7 +67,7 @@ for l in "${LINKS[@]}"; do
     files+=("$WORK/$l.list")
 done
 for l in "${LINKS[@]}"; do files+=("$FIX/$l.verbose"); done
-awk -v t0="$T0" -v nlinks=3 -f "$SCRIPTS/ttl-svg.awk" "${files[@]}" >"$WORK/ladder-inputs.svg"
+awk -v t0="$T0" -v nlinks=3 -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/ttl-svg.awk" "${files[@]}" >"$WORK/ladder-inputs.svg"
 same_text "$SVG" "$WORK/ladder-inputs.svg" || fail "ttl-ladder.awk's inputs (with nlinks=3) draw another picture"
 
 # Without t0: times since the first packet.
@@ -107,7 +107,7 @@ done
 printf '%s\037%s\n' 'delivered to %s' '<b>%s&</b>' >"$tr"
 files=()
 for l in "${hl[@]}"; do files+=("$WORK/h/$l.verbose"); done
-awk -v tr="$tr" -f "$SCRIPTS/ttl-svg.awk" "${files[@]}" >"$SVG"
+awk -v tr="$tr" -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/ttl-svg.awk" "${files[@]}" >"$SVG"
 well_formed "$SVG"
 want_lines "$SVG" '<a|<i>|<b>|B>' 0
 want_lines "$SVG" '>&lt;a&amp;</text>' 1
@@ -116,7 +116,7 @@ want_lines "$SVG" '>&lt;b&gt;B&gt;&amp;&lt;/b&gt;</text>' 1
 
 # Nothing to draw.
 : >"$WORK/h/empty"
-awk -f "$SCRIPTS/ttl-svg.awk" "$WORK/h/empty" >"$SVG"
+awk -f "$SCRIPTS/markup.awk" -f "$SCRIPTS/ttl-svg.awk" "$WORK/h/empty" >"$SVG"
 well_formed "$SVG"
 want_lines "$SVG" 'nothing to draw' 1
 echo "ok"
