@@ -181,9 +181,7 @@ function rownote(r,    i, nsyn) {
 }
 
 function header(    addr, tk, xx, y0, y1) {
-    print "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sl-drain\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n", W, H, W, H
-    print "<title>" esc(T("SYNs against a full listen queue")) "</title>"
+    svg_open("sl-drain", W, H, T("SYNs against a full listen queue"))
     print "<style>"
     print ".sl-drain{--bg:#ffffff;--fg:#1b1b1b;--mu:#5f6368;--grid:#dadce0;--syn:#1565c0;--drop:#c62828;--sa:#2e7d32;--ack:#00838f;--bad:#e65100;--wait:#fde3c4;--acc:#7b1fa2}"
     print "@media (prefers-color-scheme: dark){.sl-drain{--bg:#121417;--fg:#e8eaed;--mu:#a5a9ae;--grid:#3a3f45;--syn:#64b5f6;--drop:#ef5350;--sa:#66bb6a;--ack:#4dd0e1;--bad:#ffa726;--wait:#4a3520;--acc:#ce93d8}}"

@@ -210,9 +210,7 @@ END {
     y = ylegend + nleg * (FS_TXT + 8) + M
     H = y
 
-    printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sl-ladder\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n", W, H, W, H
-    printf "<title>%s</title>\n", esc(title != "" ? title : T("Ladder diagram"))
+    svg_open("sl-ladder", W, H, title != "" ? title : T("Ladder diagram"))
     style()
     defs()
     printf "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/>\n", W, H

@@ -55,6 +55,14 @@ function dw(s,    t, n3) {
     return length(t) + 2 * n3
 }
 
+# svg_open(cls, w, h, title): the XML declaration, the <svg> element of root
+# class cls (w x h pixels, its CSS scoped under that class) and its title.
+function svg_open(cls, w, h, title) {
+    print "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"%s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n", cls, w, h, w, h
+    printf "<title>%s</title>\n", esc(title)
+}
+
 # svg_nothing(cls, text): a small picture of root class cls that says only
 # text (there was nothing to draw), light or dark as the viewer prefers.
 function svg_nothing(cls, text) {

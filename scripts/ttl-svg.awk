@@ -170,9 +170,7 @@ function layout(    i, p) {
 function xn(k) { return X0 + k * G }
 
 function header(    k, y) {
-    print "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sl-ttl\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n", W, H, W, H
-    print "<title>" esc(T("The TTL on the way")) "</title>"
+    svg_open("sl-ttl", W, H, T("The TTL on the way"))
     print "<style>"
     print ".sl-ttl{--bg:#ffffff;--fg:#1b1b1b;--mu:#5f6368;--life:#9aa0a6;--band:#f1f3f4;--out:#1565c0;--back:#00796b;--icmp:#d84315;--drop:#c62828;--ok:#2e7d32}"
     print "@media (prefers-color-scheme: dark){.sl-ttl{--bg:#121417;--fg:#e8eaed;--mu:#a5a9ae;--life:#5f6368;--band:#1e2226;--out:#64b5f6;--back:#4db6ac;--icmp:#ff8a65;--drop:#ef5350;--ok:#66bb6a}}"
