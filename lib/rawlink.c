@@ -5,6 +5,7 @@
  * IPv6 skips duplicate address detection there (no second of "tentative"). */
 #define _DEFAULT_SOURCE /* struct ifreq, IFF_* */
 #include "lab_rawlink.h"
+#include "lab_sock.h"
 #include "lab_tcpseg.h"
 
 #include <errno.h>
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #if defined(__linux__)
@@ -236,8 +236,7 @@ static int wait_usable(const struct sockaddr *addr)
             errno = err;
             return -1;
         }
-        struct timespec ms = {0, 1000000};
-        nanosleep(&ms, NULL); /* paces the check; the bind above decides */
+        lab_pause_ms(1); /* paces the check; the bind above decides */
     }
 }
 
@@ -348,25 +347,15 @@ int lab_rawlink_send(const struct lab_rawlink *l, const void *pkt, size_t len)
 
 ssize_t lab_rawlink_recv(const struct lab_rawlink *l, void *buf, size_t cap, int timeout_ms)
 {
-    struct pollfd p = {.fd = l->fd, .events = POLLIN};
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    long long deadline = lab_now_ms() + timeout_ms;
     for (;;) {
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long long spent =
-            (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
-        if (spent >= timeout_ms) {
+        int ready = lab_wait_fd(l->fd, POLLIN, lab_ms_left(deadline));
+        if (ready < 0)
+            return -1;
+        if (ready == 0) {
             errno = ETIMEDOUT;
             return -1;
         }
-        int r = poll(&p, 1, (int)(timeout_ms - spent));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            continue;
         if (l->kind != LAB_RAWLINK_PACKET)
             return read(l->fd, buf, cap);
         struct sockaddr_ll from;

@@ -73,7 +73,4 @@ void play_kernel_time_wait(struct play *pl, struct lab_conn *c);
 /* The peer sends its FIN again, with its old sequence number. */
 void play_resend_fin(struct play *pl);
 
-/* Milliseconds since the narration began. */
-long long play_ms(const struct play *pl);
-
 #endif

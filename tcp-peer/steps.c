@@ -13,11 +13,6 @@
 #include "lab_tcpstate.h"
 #include "lab_watch.h"
 
-long long play_ms(const struct play *pl)
-{
-    return lab_now_ms() - pl->app.start_us / 1000;
-}
-
 /* Every segment, either way, as tcpdump would print it with relative numbers:
  * ours from our ISN, the kernel's from its own. */
 static void say_segment(const struct lab_peer *p, int sent, const struct lab_seg *s)

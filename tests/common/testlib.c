@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "lab_kstat.h"
 #include "lab_netns.h"
 #include "lab_sock.h"
 
@@ -83,4 +84,12 @@ void test_drop_input(int fd)
 void test_accept_input(int fd)
 {
     CHECK_SYS(lab_drop_input(fd, 0));
+}
+
+unsigned long long test_counter(const char *group, const char *field)
+{
+    unsigned long long v = 0;
+    CHECK(lab_netstat_read(group, field, &v) == 0, "%s %s: errno=%s", group, field,
+          lab_errno_name(errno));
+    return v;
 }

@@ -39,6 +39,9 @@ void test_drop_input(int fd);
 /* Remove the filter of test_drop_input; exits on failure. */
 void test_accept_input(int fd);
 
+/* A counter of this namespace ("TcpExt", "TCPTimeWaitOverflow"); exits on failure. */
+unsigned long long test_counter(const char *group, const char *field);
+
 /* Exit 77 unless this process is outside the host's network namespace (the runner puts it
  * there). */
 void test_require_private_netns(void);

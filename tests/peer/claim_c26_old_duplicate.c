@@ -24,7 +24,7 @@ static int replay(struct peer_claim *c, uint16_t port, int in_window, char *buf,
     int fd = pc_second_connection(c, &dup);
     if (in_window)
         dup.ack = c->p.rcv_nxt;
-    unsigned long long challenges = pc_counter("TcpExt", "TCPChallengeACK");
+    unsigned long long challenges = test_counter("TcpExt", "TCPChallengeACK");
     CHECK_SYS(lab_peer_send_seg(&c->p, &dup));
     CHECK_SYS(lab_peer_expect(&c->p, LAB_TH_ACK, &ack, PC_WAIT));
     int taken = ack.ack == dup.seq + 8;
@@ -35,7 +35,7 @@ static int replay(struct peer_claim *c, uint16_t port, int in_window, char *buf,
         CHECK(strcmp(buf, "new data old data") == 0, "copy ACKed, yet read \"%s\"", buf);
     } else {
         CHECK(strcmp(buf, "new data ") == 0, "copy not ACKed, yet read \"%s\"", buf);
-        CHECK(pc_counter("TcpExt", "TCPChallengeACK") > challenges,
+        CHECK(test_counter("TcpExt", "TCPChallengeACK") > challenges,
               "copy dropped without a challenge ACK: not for its ack number");
     }
     close(fd);

@@ -17,13 +17,13 @@ int main(int argc, char **argv)
     CHECK(dup.has_ts, "the first connection did not agree on timestamps");
     int fd = pc_second_connection(&c, &dup);
     CHECK(c.p.ts, "the second connection did not agree on timestamps");
-    unsigned long long paws = pc_counter("TcpExt", "PAWSEstab");
+    unsigned long long paws = test_counter("TcpExt", "PAWSEstab");
     uint32_t acked = c.p.snd_nxt;
     CHECK_SYS(lab_peer_send_seg(&c.p, &dup));
     CHECK_SYS(lab_peer_expect(&c.p, LAB_TH_ACK, &ack, PC_WAIT));
     CHECK(ack.ack == acked, "the old copy was ACKed (ack %u, want %u)", (unsigned)ack.ack,
           (unsigned)acked);
-    unsigned long long moved = pc_counter("TcpExt", "PAWSEstab") - paws;
+    unsigned long long moved = test_counter("TcpExt", "PAWSEstab") - paws;
     CHECK(moved == 1, "TcpExtPAWSEstab moved by %llu, want 1", moved);
     size_t n = pc_read_all(fd, buf, sizeof buf);
     CHECK(strcmp(buf, "new data ") == 0, "read \"%s\" (%zu bytes)", buf, n);

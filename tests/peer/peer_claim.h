@@ -145,13 +145,4 @@ static inline int pc_family(int argc, char **argv)
     return argc > 1 && strcmp(argv[1], "v6") == 0 ? AF_INET6 : AF_INET;
 }
 
-/* A counter of this namespace; exits on failure. */
-static inline unsigned long long pc_counter(const char *group, const char *field)
-{
-    unsigned long long v = 0;
-    CHECK(lab_netstat_read(group, field, &v) == 0, "%s %s: errno=%s", group, field,
-          lab_errno_name(errno));
-    return v;
-}
-
 #endif

@@ -15,8 +15,8 @@ int main(void)
     CHECK_SYS(lab_sysctl_restore_on_exit());
     if (lab_sysctl_change("net.ipv4.tcp_max_tw_buckets", 0, &old) < 0)
         SKIP("cannot set net.ipv4.tcp_max_tw_buckets here: errno=%s", lab_errno_name(errno));
-    unsigned long long overflow0 = tw_counter("TcpExt", "TCPTimeWaitOverflow");
-    unsigned long long rsts0 = tw_counter("Tcp", "OutRsts");
+    unsigned long long overflow0 = test_counter("TcpExt", "TCPTimeWaitOverflow");
+    unsigned long long rsts0 = test_counter("Tcp", "OutRsts");
 
     struct test_pair p;
     test_pair_open(&p, "127.0.0.1");
@@ -29,7 +29,7 @@ int main(void)
     while ((found = lab_diag_find(TW_CLI(&p), TW_SRV(&p), &c)) == 1 && lab_ms_left(deadline) > 0)
         lab_pause_ms(1);
     CHECK(found == 0, "active side still there: %s", lab_tcp_state_name(c.state));
-    unsigned long long overflow = tw_counter("TcpExt", "TCPTimeWaitOverflow") - overflow0;
+    unsigned long long overflow = test_counter("TcpExt", "TCPTimeWaitOverflow") - overflow0;
     CHECK(overflow == 1, "TCPTimeWaitOverflow +%llu, want +1", overflow);
 
     /* The passive closer hears again; its next FIN finds no socket: RST. */
@@ -40,7 +40,7 @@ int main(void)
     socklen_t len = sizeof err;
     CHECK_SYS(getsockopt(p.server, SOL_SOCKET, SO_ERROR, &err, &len));
     CHECK(err == ECONNRESET, "passive closer's error %s, want ECONNRESET", lab_errno_name(err));
-    unsigned long long rsts = tw_counter("Tcp", "OutRsts") - rsts0;
+    unsigned long long rsts = test_counter("Tcp", "OutRsts") - rsts0;
     CHECK(rsts >= 1, "no RST sent (TcpOutRsts +%llu)", rsts);
     printf("ok: no TIME_WAIT (TCPTimeWaitOverflow +%llu); the resent FIN drew an RST (OutRsts "
            "+%llu); passive closer: ECONNRESET\n",

@@ -12,7 +12,7 @@ int main(void)
     test_require_private_netns();
     struct test_pair p;
     test_pair_open(&p, "127.0.0.1");
-    unsigned long long rsts0 = tw_counter("Tcp", "OutRsts");
+    unsigned long long rsts0 = test_counter("Tcp", "OutRsts");
     CHECK_SYS(close(p.server));
     p.server = -1;
     struct lab_conn c;
@@ -29,7 +29,7 @@ int main(void)
     char b;
     CHECK(read(p.client, &b, 1) == 0, "read after the RST: want 0 (EOF), errno=%s",
           lab_errno_name(errno));
-    unsigned long long rsts = tw_counter("Tcp", "OutRsts") - rsts0;
+    unsigned long long rsts = test_counter("Tcp", "OutRsts") - rsts0;
     CHECK(rsts == 1, "TcpOutRsts +%llu, want +1 (the peer's answer to our byte)", rsts);
     printf("ok: write -> 1, RST back (OutRsts +1), write -> EPIPE, read -> 0\n");
     test_pair_close(&p);

@@ -28,13 +28,13 @@ int main(void)
           rc == 1 ? lab_tcp_state_name(c.state) : "timeout");
     long long gone = lab_now_ms() - t0;
 
-    unsigned long long rsts0 = tw_counter("Tcp", "OutRsts");
+    unsigned long long rsts0 = test_counter("Tcp", "OutRsts");
     CHECK_SYS(close(p.server)); /* the late FIN */
     p.server = -1;
     long long deadline = lab_now_ms() + 1000;
-    while (tw_counter("Tcp", "OutRsts") == rsts0 && lab_ms_left(deadline) > 0)
+    while (test_counter("Tcp", "OutRsts") == rsts0 && lab_ms_left(deadline) > 0)
         lab_pause_ms(1);
-    unsigned long long rsts = tw_counter("Tcp", "OutRsts") - rsts0;
+    unsigned long long rsts = test_counter("Tcp", "OutRsts") - rsts0;
     CHECK(rsts == 1, "the late FIN drew %llu RST(s), want 1", rsts);
     printf("ok: orphaned FIN_WAIT2 gone %lld ms after the check; the late FIN drew an RST\n", gone);
     test_pair_close(&p);

@@ -17,15 +17,6 @@
 #define TW_SRV(p) ((struct sockaddr *)&(p)->server_addr.ss)
 #define TW_CLI(p) ((struct sockaddr *)&(p)->client_addr.ss)
 
-/* A counter of this namespace ("TcpExt", "TCPTimeWaitOverflow"); exits on failure. */
-static inline unsigned long long tw_counter(const char *group, const char *field)
-{
-    unsigned long long v = 0;
-    CHECK(lab_netstat_read(group, field, &v) == 0, "%s %s: errno=%s", group, field,
-          lab_errno_name(errno));
-    return v;
-}
-
 /* The client closes (its fd is gone: an orphan, as after a program's close()),
  * the server reads EOF, stops hearing anything, and sends its own FIN with
  * shutdown(SHUT_WR) (fd kept, so the filter can be lifted later): the
