@@ -97,6 +97,10 @@ arrows "$WORK/rst"
 expect_line "$WORK/rst/ladder.txt" '^ +time +peer 2001:db8::2 +server \[2001:db8::1\]:19005$'
 expect_order "$WORK/rst/ladder.txt" 'TIME_WAIT\*$' '--\[RST seq=2 len=0\]-+->  \(server ignored it: it answers on, with no RST\)$' \
     '--\[FIN,ACK seq=1 ack=2 len=0\]-+->  \(a copy of the segment at [0-9.]+\)$' '<-+\[ACK seq=2 ack=2 len=0\]--'
+# The picture's title names the options that change the story.
+expect_line "$WORK/rst/ladder.svg" '<title>tcp-peer --scenario rst-into-time-wait --rfc1337 1 --ipv6</title>'
+# report.html promises no socket table: tcp-peer's runs take no snapshots.
+expect_line "$WORK/rst/report.html" '<h2>Narration, both sides by time</h2>'
 echo "ok: rst-into-time-wait (IPv6): ${#ARROWS[@]} segments, ${#ARROWS[@]} arrows"
 
 # Without tcpdump (a PATH of the commands a run uses, but tcpdump).
