@@ -49,7 +49,8 @@ old-duplicate/none)
     ;;
 old-duplicate/time-wait)
     expect_order "$O" 'read\(\) -> 8 bytes "old data"' "kernel: no socket for $k <-> $p" \
-        "accept\(\) -> connection from $p2" 'sends +\[P\.\] seq 1:9 ack 1 ' \
+        "accept\(\) -> connection from $p2" 'old copy arrives now, for the old 4-tuple \(port 40005;' \
+        'sends +\[P\.\] seq 1:9 ack 1 ' \
         'receives \[R\] seq 1 ' 'moved: TcpOutRsts \+1' 'read\(\) -> 9 bytes "new data "'
     ;;
 old-duplicate/timestamps)
